@@ -1,0 +1,1 @@
+"""Facts about the Accounts API that every other part of the project reads."""
