@@ -1,0 +1,152 @@
+"""The ASGI application: `/graphql` (with GraphiQL), public icon routes, health."""
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from accounts_graph.graph.context import Context
+from accounts_graph.graph.identity import IdentityCache
+from accounts_graph.graph.schema import schema
+from accounts_graph.platform.tokens import bearer_of
+from accounts_graph.upstream.client import Session, build_http_client
+
+logger = logging.getLogger("accounts_graph.access")
+
+ICON_COLLECTIONS = ("accounts", "buyers", "licensees", "sellers", "erp-links", "users")
+ICON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+}
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our per-request context."""
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, graphiql: bool, identity_ttl: float
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql else None,
+            multipart_uploads_enabled=True,
+        )
+        self.http = http
+        self.identities = IdentityCache(ttl=identity_ttl)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        session = Session(self.http, bearer_of(request.headers.get("authorization")))
+        request.state.session = session
+        return Context(session=session, identities=self.identities)
+
+
+class AccessLog:
+    """One INFO line per request: its id, status, upstream requests and duration.
+
+    Never the query string, headers or body: they can hold tokens.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            session = scope.get("state", {}).get("session")
+            logger.info(
+                "request id=%s %s %s status=%s upstream_requests=%s duration_ms=%.1f",
+                request_id,
+                scope["method"],
+                scope["path"],
+                status,
+                getattr(session, "requests", 0),
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+async def _icon(request: Request) -> Response:
+    collection = request.path_params["collection"]
+    if collection not in ICON_COLLECTIONS:
+        return JSONResponse({"error": "No icons for that collection."}, status_code=404)
+    http: httpx.AsyncClient = request.app.state.http
+    try:
+        found = await http.get(f"/{collection}/{request.path_params['id']}/icon")
+        # Follow the platform's redirect only to its own origin.
+        if found.status_code in (301, 302, 303, 307, 308):
+            target = httpx.URL(found.headers.get("location", ""))
+            target = http.base_url.join(target) if target.is_relative_url else target
+            if target.host != http.base_url.host or target.port != http.base_url.port:
+                return JSONResponse({"error": "Icon not available."}, status_code=502)
+            found = await http.get(target)
+    except httpx.HTTPError:
+        return JSONResponse({"error": "Accounts API unavailable."}, status_code=503)
+    if found.status_code != 200:
+        return JSONResponse({"error": "No icon."}, status_code=404)
+    return Response(
+        found.content,
+        media_type=found.headers.get("content-type", "application/octet-stream"),
+        headers=ICON_HEADERS,
+    )
+
+
+async def _healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    upstream_url: str,
+    *,
+    graphiql: bool = True,
+    timeout: float = 10.0,
+    identity_ttl: float = 60.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """Build the facade over the Accounts API at `upstream_url`."""
+    http = build_http_client(upstream_url, timeout=timeout, transport=transport)
+    view = GraphQLView(http, graphiql=graphiql, identity_ttl=identity_ttl)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await http.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/icons/{collection}/{id}", _icon),
+            Route("/healthz", _healthz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.http = http
+    app.add_middleware(AccessLog)
+    return app

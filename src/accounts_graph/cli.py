@@ -1,0 +1,173 @@
+"""The `accounts-graph` command: serve, sandbox, export-schema, tokens."""
+
+import argparse
+import asyncio
+import logging
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from accounts_graph.settings import Settings
+
+logger = logging.getLogger("accounts_graph")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx and uvicorn's access log print URLs; our access line replaces them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _server(app: object, settings: Settings) -> uvicorn.Server:
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        log_config=None,
+    )
+    return uvicorn.Server(config)
+
+
+def _print_banner(
+    settings: Settings, upstream: str, tokens: list[dict[str, str]]
+) -> None:
+    print(f"accounts-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql")
+    print(f"  upstream Accounts API: {upstream}")
+    if tokens:
+        print("  demo tokens (send as 'Authorization: Bearer <token>'):")
+        for token in tokens:
+            print(f"    {token['role']:<11} {token['account']}  {token['bearer']}")
+    sys.stdout.flush()
+
+
+async def _serve(settings: Settings) -> None:
+    from accounts_graph.app import create_app
+
+    servers = []
+    sockets = []
+    tokens: list[dict[str, str]] = []
+    upstream = settings.upstream_url
+    if upstream is None:
+        from accounts_graph.sandbox.app import create_sandbox_app
+        from accounts_graph.sandbox.bootstrap import demo_tokens
+
+        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+        sandbox = create_sandbox_app(settings.db_path, settings.scale)
+        sandbox_socket = _bound_socket(settings.sandbox_host, settings.sandbox_port)
+        host, port = sandbox_socket.getsockname()[:2]
+        upstream = f"http://{host}:{port}"
+        servers.append((_server(sandbox, settings), [sandbox_socket]))
+        tokens = demo_tokens(sandbox.state.sandbox.store)
+    facade = create_app(
+        upstream, graphiql=settings.graphiql, timeout=settings.upstream_timeout
+    )
+    servers.append(
+        (_server(facade, settings), [_bound_socket(settings.host, settings.port)])
+    )
+    _print_banner(settings, upstream, tokens)
+    await asyncio.gather(*(server.serve(sockets=socks) for server, socks in servers))
+    for sock in sockets:
+        sock.close()
+
+
+async def _sandbox(settings: Settings) -> None:
+    from accounts_graph.sandbox.app import create_sandbox_app
+    from accounts_graph.sandbox.bootstrap import demo_tokens
+
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    app = create_sandbox_app(settings.db_path, settings.scale)
+    sock = _bound_socket(settings.sandbox_host, settings.sandbox_port)
+    host, port = sock.getsockname()[:2]
+    print(f"Embedded Accounts API at http://{host}:{port}/public/v1/accounts")
+    for token in demo_tokens(app.state.sandbox.store):
+        print(f"  {token['role']:<11} {token['account']}  {token['bearer']}")
+    sys.stdout.flush()
+    await _server(app, settings).serve(sockets=[sock])
+
+
+def _export_schema() -> None:
+    from accounts_graph.graph.schema import schema
+
+    print(schema.as_str())
+
+
+def _tokens(settings: Settings) -> None:
+    from accounts_graph.sandbox.bootstrap import bootstrap, demo_tokens
+    from accounts_graph.sandbox.store import Store
+
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.db_path)
+    bootstrap(store, settings.scale)
+    for token in demo_tokens(store):
+        print(f"{token['role']:<11} {token['account']}  {token['bearer']}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accounts-graph",
+        description="A GraphQL API over the Marketplace Accounts API.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the GraphQL API (and the sandbox)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--upstream",
+        dest="upstream_url",
+        help="base URL of a real Accounts API, e.g. https://api.platform.softwareone.com;"
+        " without it the embedded sandbox runs in-process",
+    )
+    serve.add_argument("--db", dest="db_path", type=Path, help="sandbox SQLite file")
+    serve.add_argument("--scale", type=int, help="sandbox dataset multiplier")
+    serve.add_argument("--log-level", dest="log_level", help="DEBUG, INFO, WARNING…")
+
+    sandbox = commands.add_parser("sandbox", help="run the embedded Accounts API alone")
+    sandbox.add_argument("--host", dest="sandbox_host", help="default 127.0.0.1")
+    sandbox.add_argument(
+        "--port", dest="sandbox_port", type=int, default=8001, help="default 8001"
+    )
+    sandbox.add_argument("--db", dest="db_path", type=Path, help="SQLite file")
+    sandbox.add_argument("--scale", type=int, help="dataset multiplier")
+    sandbox.add_argument("--log-level", dest="log_level")
+
+    commands.add_parser("export-schema", help="print the GraphQL SDL")
+
+    tokens = commands.add_parser("tokens", help="print the sandbox's demo tokens")
+    tokens.add_argument("--db", dest="db_path", type=Path, help="SQLite file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = vars(_parser().parse_args(argv))
+    command = args.pop("command")
+    if command == "export-schema":
+        _export_schema()
+        return
+    settings = Settings.from_env(**args)
+    _configure_logging(settings.log_level)
+    if command == "serve":
+        asyncio.run(_serve(settings))
+    elif command == "sandbox":
+        asyncio.run(_sandbox(settings))
+    elif command == "tokens":
+        _tokens(settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Strawberry schema of accounts-graph."""

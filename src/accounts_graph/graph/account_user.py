@@ -1,0 +1,168 @@
+"""Account users: a user seen inside one account, with its groups and reach."""
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+
+import strawberry
+
+from accounts_graph.graph import resolve
+from accounts_graph.graph.common import Audit
+from accounts_graph.graph.connection import Connection
+from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.embedded import Invitation
+from accounts_graph.graph.enums import InvitationStatus
+from accounts_graph.graph.errors import not_found
+from accounts_graph.graph.filters import (
+    DateTimeFilter,
+    EnumFilter,
+    IdFilter,
+    StringFilter,
+    filter_input,
+    order_input,
+)
+from accounts_graph.graph.node import Node
+from accounts_graph.graph.roots import list_field
+from accounts_graph.platform.resources import ACCOUNT_USER, Resource
+from accounts_graph.upstream.rql import and_, term
+
+if TYPE_CHECKING:
+    from accounts_graph.graph.account import Account
+    from accounts_graph.graph.buyer import Buyer
+    from accounts_graph.graph.module import Module
+    from accounts_graph.graph.user import User
+    from accounts_graph.graph.user_group import UserGroup
+
+AccountUserFilter = filter_input(
+    "AccountUserFilter",
+    {
+        "id": (IdFilter, "id"),
+        "user_id": (IdFilter, "user.id"),
+        "user_name": (StringFilter, "user.name"),
+        "invitation_status": (EnumFilter[InvitationStatus], "invitation.status"),
+        "created_at": (DateTimeFilter, "audit.created.at"),
+    },
+)
+AccountUserOrderField, AccountUserOrder = order_input(
+    "AccountUser",
+    {"ID": "id", "USER_NAME": "user.name", "CREATED_AT": "audit.created.at"},
+)
+
+
+@strawberry.type(
+    description="A user as a member of one account: the groups it belongs to there "
+    "and the buyers and modules those groups give it."
+)
+class AccountUser(Node):
+    RESOURCE: ClassVar[Resource] = ACCOUNT_USER
+    FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset({"__typename", "id"})
+
+    invitation: Invitation | None = strawberry.field(
+        description="The invitation into the account and where it stands."
+    )
+    last_login_at: str | None = strawberry.field(
+        description="When the user last signed in to the account, as ISO-8601 UTC."
+    )
+    audit: Audit | None = strawberry.field(
+        description="When the membership was created, changed, joined and used."
+    )
+    _raw: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_rest(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            id=strawberry.ID(data["id"]),
+            invitation=Invitation.from_rest(data.get("invitation")),
+            last_login_at=data.get("lastLoginAt"),
+            audit=Audit.from_rest(data.get("audit")),
+            _raw=data,
+        )
+
+    @strawberry.field(description="The platform user behind the membership.")
+    async def user(
+        self, info: Info
+    ) -> Annotated["User", strawberry.lazy("accounts_graph.graph.user")] | None:
+        from accounts_graph.graph.user import User
+
+        return await resolve.load_reference(info, User, self._raw.get("user"))
+
+    @strawberry.field(description="The account the user is a member of.")
+    async def account(
+        self, info: Info
+    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
+        from accounts_graph.graph.account import Account
+
+        return await resolve.load_reference(info, Account, self._raw.get("account"))
+
+    @strawberry.field(description="The account's user groups the user belongs to.")
+    async def groups(
+        self, info: Info
+    ) -> list[
+        Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]
+    ]:
+        from accounts_graph.graph.user_group import UserGroup
+
+        return await resolve.load_references(info, UserGroup, self._raw.get("groups"))
+
+    @strawberry.field(description="Buyers the user reaches through its groups.")
+    async def buyers(
+        self, info: Info
+    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]]:
+        from accounts_graph.graph.buyer import Buyer
+
+        return await resolve.load_references(info, Buyer, self._raw.get("buyers"))
+
+    @strawberry.field(description="Modules the user reaches through its groups.")
+    async def modules(
+        self, info: Info
+    ) -> list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]]:
+        from accounts_graph.graph.module import Module
+
+        return await resolve.load_references(info, Module, self._raw.get("modules"))
+
+
+RESOURCE_TYPES["AccountUser"] = ACCOUNT_USER
+
+AccountId = Annotated[
+    strawberry.ID, strawberry.argument(description="The account, e.g. ACC-1234-5678.")
+]
+
+
+@strawberry.type
+class AccountUserQueries:
+    account_users: Connection[AccountUser] = list_field(
+        AccountUser,
+        AccountUserFilter,
+        AccountUserOrder,
+        capability="accountUsers",
+        description="The members of one account the caller may see, a page at a time.",
+        scope_args={"account_id": AccountId},
+        scope=lambda args: [term("eq", "account.id", args["account_id"])],
+    )
+
+    @strawberry.field(
+        description="One user as a member of one account; null when it is not a "
+        "member or hidden."
+    )
+    async def account_user(
+        self,
+        info: Info,
+        account_id: AccountId,
+        user_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The user, e.g. USR-1234-5678."),
+        ],
+    ) -> AccountUser | None:
+        await info.context.require("accountUser", "get account users")
+        page = await resolve.upstream(
+            info.context.session.fetch_page(
+                ACCOUNT_USER.collection,
+                filter=and_(
+                    term("eq", "account.id", account_id),
+                    term("eq", "user.id", user_id),
+                ),
+                select=info.context.select_for(info, ACCOUNT_USER),
+                limit=1,
+            )
+        )
+        if not page.data:
+            raise not_found("Account user", f"{user_id} in {account_id}")
+        return AccountUser.from_rest(page.data[0])

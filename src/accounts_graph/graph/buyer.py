@@ -1,0 +1,165 @@
+"""Buyers: the entities of a client that receive SoftwareOne's invoices."""
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+
+import strawberry
+
+from accounts_graph.graph import resolve
+from accounts_graph.graph.common import (
+    Address,
+    Audit,
+    BuyerExternalIds,
+    Contact,
+    ParametrisedMessage,
+    many,
+)
+from accounts_graph.graph.connection import Connection
+from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.enums import BuyerStatus, to_enum
+from accounts_graph.graph.errors import forbidden
+from accounts_graph.graph.filters import (
+    DateTimeFilter,
+    EnumFilter,
+    IdFilter,
+    StringFilter,
+    filter_input,
+    order_input,
+)
+from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.roots import get_field, list_field
+from accounts_graph.platform.enums import Role
+from accounts_graph.platform.resources import BUYER, Resource
+
+if TYPE_CHECKING:
+    from accounts_graph.graph.account import Account
+    from accounts_graph.graph.erp_link import ErpLink
+    from accounts_graph.graph.licensee import Licensee
+    from accounts_graph.graph.seller import Seller
+
+BuyerFilter = filter_input(
+    "BuyerFilter",
+    {
+        "id": (IdFilter, "id"),
+        "name": (StringFilter, "name"),
+        "status": (EnumFilter[BuyerStatus], "status"),
+        "account_id": (IdFilter, "account.id"),
+        "tax_id": (StringFilter, "taxId"),
+        "country": (StringFilter, "address.country"),
+        "created_at": (DateTimeFilter, "audit.created.at"),
+    },
+)
+BuyerOrderField, BuyerOrder = order_input(
+    "Buyer",
+    {"ID": "id", "NAME": "name", "STATUS": "status", "CREATED_AT": "audit.created.at"},
+)
+
+
+@strawberry.type(
+    description="An entity of a client account that buys through SoftwareOne and "
+    "receives its invoices; linked to sellers through ERP links."
+)
+class Buyer(Node):
+    RESOURCE: ClassVar[Resource] = BUYER
+    FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
+        {"__typename", "id", "name", "icon", "iconUrl", "erpLinks", "licensees"}
+    )
+
+    name: str | None = strawberry.field(description="Legal name.")
+    icon: str | None = strawberry.field(description="Platform path of the logo.")
+    status: BuyerStatus | None = strawberry.field(description="Life-cycle state.")
+    tax_id: str | None = strawberry.field(description="Tax or VAT number.")
+    address: Address | None = strawberry.field(description="Billing address.")
+    contact: Contact | None = strawberry.field(description="Contact person.")
+    external_ids: BuyerExternalIds | None = strawberry.field(
+        description="Identifiers in the ERP."
+    )
+    audit: Audit | None = strawberry.field(
+        description="When it was created and changed."
+    )
+    _raw: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_rest(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            id=strawberry.ID(data["id"]),
+            name=data.get("name"),
+            icon=data.get("icon"),
+            status=to_enum(BuyerStatus, data.get("status")),
+            tax_id=data.get("taxId"),
+            address=Address.from_rest(data.get("address")),
+            contact=Contact.from_rest(data.get("contact")),
+            external_ids=BuyerExternalIds.from_rest(data.get("externalIds")),
+            audit=Audit.from_rest(data.get("audit")),
+            _raw=data,
+        )
+
+    @strawberry.field(description="URL of the logo on this service (public).")
+    def icon_url(self) -> str | None:
+        return icon_url("buyers", self.id, self.icon)
+
+    @strawberry.field(
+        description="Synchronisation problems (operations only: others get null "
+        "and a FORBIDDEN error)."
+    )
+    async def errors(self, info: Info) -> list[ParametrisedMessage] | None:
+        identity = await info.context.identity()
+        if identity.role is not Role.OPERATIONS:
+            raise forbidden("read buyer errors")
+        return many(ParametrisedMessage.from_rest, self._raw.get("errors"))
+
+    @strawberry.field(description="The client account the buyer belongs to.")
+    async def account(
+        self, info: Info
+    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
+        from accounts_graph.graph.account import Account
+
+        return await resolve.load_reference(info, Account, self._raw.get("account"))
+
+    @strawberry.field(description="Sellers the buyer is linked to by ERP links.")
+    async def sellers(
+        self, info: Info
+    ) -> list[Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")]]:
+        from accounts_graph.graph.seller import Seller
+
+        if "sellers" not in self._raw:
+            # The object came from a reference; the list is an optional field.
+            full = await resolve.load_by_id(info, Buyer, self.id)
+            return await resolve.load_references(info, Seller, full._raw.get("sellers"))
+        return await resolve.load_references(info, Seller, self._raw.get("sellers"))
+
+    @strawberry.field(description="The buyer's links to sellers' ERP systems.")
+    async def erp_links(
+        self, info: Info
+    ) -> list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]:
+        from accounts_graph.graph.erp_link import ErpLink
+
+        await info.context.require("erpLinks", "list ERP links")
+        return await resolve.load_children(info, ErpLink, "buyer", self.id)
+
+    @strawberry.field(description="Licensees the buyer pays for.")
+    async def licensees(
+        self, info: Info
+    ) -> list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]:
+        from accounts_graph.graph.licensee import Licensee
+
+        await info.context.require("licensees", "list licensees")
+        return await resolve.load_children(info, Licensee, "buyer", self.id)
+
+
+RESOURCE_TYPES["Buyer"] = BUYER
+
+
+@strawberry.type
+class BuyerQueries:
+    buyers: Connection[Buyer] = list_field(
+        Buyer,
+        BuyerFilter,
+        BuyerOrder,
+        capability="buyers",
+        description="Buyers the caller may see, a page at a time.",
+    )
+    buyer: Buyer | None = get_field(
+        Buyer,
+        capability="buyer",
+        description="One buyer by id; null when unknown or hidden.",
+    )

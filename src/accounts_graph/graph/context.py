@@ -1,0 +1,108 @@
+"""What every resolver of one GraphQL request shares: upstream session, caller,
+loaders. Nothing here outlives the request, so callers never see each other's
+objects."""
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiodataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from accounts_graph.graph.errors import forbidden, from_upstream, unauthenticated
+from accounts_graph.graph.identity import Identity, IdentityCache, resolve_identity
+from accounts_graph.graph.loaders import ObjectByIdLoader, ObjectsByParentLoader
+from accounts_graph.graph.selection import optional_needs
+from accounts_graph.platform.capabilities import capability
+from accounts_graph.platform.enums import Role
+from accounts_graph.platform.resources import Resource
+from accounts_graph.upstream.client import Session
+from accounts_graph.upstream.errors import UpstreamError
+
+# GraphQL type name → the resource it presents; filled in by the type modules.
+RESOURCE_TYPES: dict[str, Resource] = {}
+
+
+@dataclass
+class Context:
+    """The per-request state of the facade."""
+
+    session: Session
+    identities: IdentityCache
+    _identity: Identity | None = None
+    _identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict)
+    _needs: dict[str, set[str]] | None = None
+    selections: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    async def identity(self) -> Identity:
+        """Return the caller's identity, looking it up once per request.
+
+        Root fields resolve concurrently; the lock makes them share one lookup.
+
+        Raises:
+            FacadeError: UNAUTHENTICATED when the token is not valid.
+        """
+        async with self._identity_lock:
+            if self._identity is None:
+                try:
+                    found = await resolve_identity(self.session, self.identities)
+                except UpstreamError as error:
+                    raise from_upstream(error) from error
+                if found is None:
+                    raise unauthenticated()
+                self._identity = found
+        return self._identity
+
+    async def require(self, graphql_name: str, what: str) -> Identity:
+        """Refuse, before any upstream request, what the matrix denies the caller.
+
+        Raises:
+            FacadeError: UNAUTHENTICATED without a token, FORBIDDEN otherwise.
+        """
+        row = capability(graphql_name)
+        if not self.session.token and Role.PUBLIC not in row.roles:
+            raise unauthenticated()
+        identity = await self.identity()
+        if not row.allows(identity.role):
+            raise forbidden(what)
+        return identity
+
+    def select_for(self, info: "Info", resource: Resource, *extra: str) -> str:
+        """Return the `select` of requests for `resource` in this operation."""
+        if self._needs is None:
+            self._needs = optional_needs(
+                info.schema._schema,
+                info.operation,
+                info._raw_info.fragments,
+                RESOURCE_TYPES,
+            )
+        wanted = sorted(self._needs.get(resource.name, set()) | set(extra))
+        return ",".join(f"+{name}" for name in wanted)
+
+    def by_id(self, info: "Info", resource: Resource) -> ObjectByIdLoader:
+        key = ("id", resource.name)
+        if key not in self._loaders:
+            self._loaders[key] = ObjectByIdLoader(
+                self.session, resource, self.select_for(info, resource)
+            )
+        loader = self._loaders[key]
+        assert isinstance(loader, ObjectByIdLoader)
+        return loader
+
+    def by_parent(
+        self, info: "Info", resource: Resource, via: str
+    ) -> ObjectsByParentLoader:
+        key = ("parent", resource.name, via)
+        if key not in self._loaders:
+            field_ = resource.by_name[via]
+            extra = (via,) if field_.optional else ()
+            self._loaders[key] = ObjectsByParentLoader(
+                self.session, resource, via, self.select_for(info, resource, *extra)
+            )
+        loader = self._loaders[key]
+        assert isinstance(loader, ObjectsByParentLoader)
+        return loader
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,136 @@
+"""ERP links: the connection of a buyer to a seller's ERP system."""
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+
+import strawberry
+
+from accounts_graph.graph import resolve
+from accounts_graph.graph.common import Address, Audit, BuyerExternalIds
+from accounts_graph.graph.connection import Connection
+from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.enums import ErpLinkStatus, to_enum
+from accounts_graph.graph.errors import forbidden
+from accounts_graph.graph.filters import (
+    EnumFilter,
+    IdFilter,
+    StringFilter,
+    filter_input,
+    order_input,
+)
+from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.roots import get_field, list_field
+from accounts_graph.platform.enums import Role
+from accounts_graph.platform.resources import ERP_LINK, Resource
+
+if TYPE_CHECKING:
+    from accounts_graph.graph.buyer import Buyer
+    from accounts_graph.graph.seller import Seller
+
+ErpLinkFilter = filter_input(
+    "ErpLinkFilter",
+    {
+        "id": (IdFilter, "id"),
+        "name": (StringFilter, "name"),
+        "status": (EnumFilter[ErpLinkStatus], "status"),
+        "buyer_id": (IdFilter, "buyer.id"),
+        "seller_id": (IdFilter, "seller.id"),
+    },
+)
+ErpLinkOrderField, ErpLinkOrder = order_input(
+    "ErpLink",
+    {"ID": "id", "NAME": "name", "STATUS": "status", "CREATED_AT": "audit.created.at"},
+)
+
+
+@strawberry.type(
+    description="The link of a buyer to a seller's ERP system: under it the buyer "
+    "is known to that seller as a customer."
+)
+class ErpLink(Node):
+    RESOURCE: ClassVar[Resource] = ERP_LINK
+    FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
+        {"__typename", "id", "name", "status", "icon", "iconUrl"}
+    )
+
+    name: str | None = strawberry.field(description="Display name, buyer - seller.")
+    status: ErpLinkStatus | None = strawberry.field(
+        description="Whether the link is usable or blocked."
+    )
+    icon: str | None = strawberry.field(description="Platform path of the logo.")
+    external_ids: BuyerExternalIds | None = strawberry.field(
+        description="The buyer's identifiers in the seller's ERP."
+    )
+    address: Address | None = strawberry.field(
+        description="Billing address in the ERP."
+    )
+    audit: Audit | None = strawberry.field(
+        description="When it was created, changed, blocked and unblocked."
+    )
+    _raw: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_rest(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            id=strawberry.ID(data["id"]),
+            name=data.get("name"),
+            status=to_enum(ErpLinkStatus, data.get("status")),
+            icon=data.get("icon"),
+            external_ids=BuyerExternalIds.from_rest(data.get("externalIds")),
+            address=Address.from_rest(data.get("address")),
+            audit=Audit.from_rest(data.get("audit")),
+            _raw=data,
+        )
+
+    @strawberry.field(description="URL of the logo on this service (public).")
+    def icon_url(self) -> str | None:
+        return icon_url("erp-links", self.id, self.icon)
+
+    @strawberry.field(
+        description="Internal note (operations only: others get null and a "
+        "FORBIDDEN error)."
+    )
+    async def note(self, info: Info) -> str | None:
+        identity = await info.context.identity()
+        if identity.role is not Role.OPERATIONS:
+            raise forbidden("read ERP link notes")
+        return self._raw.get("note")
+
+    @strawberry.field(description="The buyer the link connects.")
+    async def buyer(
+        self, info: Info
+    ) -> Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")] | None:
+        from accounts_graph.graph.buyer import Buyer
+
+        return await resolve.load_reference(info, Buyer, self._raw.get("buyer"))
+
+    @strawberry.field(description="The seller whose ERP the link points into.")
+    async def seller(
+        self, info: Info
+    ) -> Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")] | None:
+        from accounts_graph.graph.seller import Seller
+
+        return await resolve.load_reference(info, Seller, self._raw.get("seller"))
+
+
+RESOURCE_TYPES["ErpLink"] = ERP_LINK
+
+ErpLinkId = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The ERP link, e.g. ERP-1234-5678-9012."),
+]
+
+
+@strawberry.type
+class ErpLinkQueries:
+    erp_links: Connection[ErpLink] = list_field(
+        ErpLink,
+        ErpLinkFilter,
+        ErpLinkOrder,
+        capability="erpLinks",
+        description="ERP links the caller may see, a page at a time.",
+    )
+    erp_link: ErpLink | None = get_field(
+        ErpLink,
+        capability="erpLink",
+        description="One ERP link by id; null when unknown or hidden.",
+    )

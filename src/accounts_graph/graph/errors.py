@@ -1,0 +1,59 @@
+"""The error codes a client may see in `extensions.code`, and how they are raised."""
+
+from enum import StrEnum
+from typing import Any
+
+from graphql import GraphQLError
+
+from accounts_graph.upstream.errors import UpstreamError, UpstreamStatusError
+
+
+class ErrorCode(StrEnum):
+    """Every value `extensions.code` takes; clients may switch on them."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_ERROR = "UPSTREAM_ERROR"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class FacadeError(GraphQLError):
+    """A GraphQL error carrying one of our codes."""
+
+    def __init__(self, message: str, code: ErrorCode, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": code.value, **extensions})
+
+
+def forbidden(what: str) -> FacadeError:
+    return FacadeError(f"You may not {what}.", ErrorCode.FORBIDDEN)
+
+
+def unauthenticated() -> FacadeError:
+    return FacadeError(
+        "This needs a bearer token: send 'Authorization: Bearer <token>'.",
+        ErrorCode.UNAUTHENTICATED,
+    )
+
+
+def not_found(kind: str, object_id: str) -> FacadeError:
+    return FacadeError(f"{kind} {object_id} was not found.", ErrorCode.NOT_FOUND)
+
+
+def from_upstream(error: UpstreamError) -> FacadeError:
+    """Translate an upstream failure, keeping its problem details but nothing else."""
+    extensions: dict[str, Any] = {}
+    if isinstance(error, UpstreamStatusError):
+        extensions["upstream"] = {
+            "status": error.status,
+            "title": error.problem.get("title"),
+            "detail": error.problem.get("detail"),
+            "traceId": error.trace_id,
+        }
+        message = str(error)
+    else:
+        message = str(error)
+    return FacadeError(message, ErrorCode(error.code), **extensions)

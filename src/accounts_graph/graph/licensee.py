@@ -1,0 +1,145 @@
+"""Licensees: the entities of a client that use what its buyers pay for."""
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+
+import strawberry
+
+from accounts_graph.graph import resolve
+from accounts_graph.graph.common import Address, Audit, Contact, Eligibility
+from accounts_graph.graph.connection import Connection
+from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.enums import LicenseeStatus, to_enum
+from accounts_graph.graph.filters import (
+    DateTimeFilter,
+    EnumFilter,
+    IdFilter,
+    StringFilter,
+    filter_input,
+    order_input,
+)
+from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.roots import get_field, list_field
+from accounts_graph.platform.resources import LICENSEE, Resource
+
+if TYPE_CHECKING:
+    from accounts_graph.graph.account import Account
+    from accounts_graph.graph.buyer import Buyer
+    from accounts_graph.graph.seller import Seller
+
+LicenseeFilter = filter_input(
+    "LicenseeFilter",
+    {
+        "id": (IdFilter, "id"),
+        "name": (StringFilter, "name"),
+        "external_id": (StringFilter, "externalId"),
+        "status": (EnumFilter[LicenseeStatus], "status"),
+        "account_id": (IdFilter, "account.id"),
+        "buyer_id": (IdFilter, "buyer.id"),
+        "seller_id": (IdFilter, "seller.id"),
+        "created_at": (DateTimeFilter, "audit.created.at"),
+    },
+)
+LicenseeOrderField, LicenseeOrder = order_input(
+    "Licensee",
+    {"ID": "id", "NAME": "name", "STATUS": "status", "CREATED_AT": "audit.created.at"},
+)
+
+
+@strawberry.type(
+    description="An entity of a client account that uses licences: a buyer pays "
+    "for them and a seller sells them."
+)
+class Licensee(Node):
+    RESOURCE: ClassVar[Resource] = LICENSEE
+    FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
+        {"__typename", "id", "name", "externalId", "icon", "iconUrl"}
+    )
+
+    name: str | None = strawberry.field(description="Display name.")
+    external_id: str | None = strawberry.field(
+        description="Identifier in the client's own systems."
+    )
+    icon: str | None = strawberry.field(description="Platform path of the logo.")
+    status: LicenseeStatus | None = strawberry.field(description="Life-cycle state.")
+    description: str | None = strawberry.field(description="Free description.")
+    use_buyer_address: bool | None = strawberry.field(
+        description="Whether the licensee uses its buyer's address instead of its own."
+    )
+    address: Address | None = strawberry.field(description="Postal address.")
+    contact: Contact | None = strawberry.field(description="Contact person.")
+    eligibility: Eligibility | None = strawberry.field(
+        description="Whether it may act as client or partner."
+    )
+    audit: Audit | None = strawberry.field(
+        description="When it was created, changed and disabled."
+    )
+    _raw: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_rest(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            id=strawberry.ID(data["id"]),
+            name=data.get("name"),
+            external_id=data.get("externalId"),
+            icon=data.get("icon"),
+            status=to_enum(LicenseeStatus, data.get("status")),
+            description=data.get("description"),
+            use_buyer_address=data.get("useBuyerAddress"),
+            address=Address.from_rest(data.get("address")),
+            contact=Contact.from_rest(data.get("contact")),
+            eligibility=Eligibility.from_rest(data.get("eligibility")),
+            audit=Audit.from_rest(data.get("audit")),
+            _raw=data,
+        )
+
+    @strawberry.field(description="URL of the logo on this service (public).")
+    def icon_url(self) -> str | None:
+        return icon_url("licensees", self.id, self.icon)
+
+    @strawberry.field(description="The client account the licensee belongs to.")
+    async def account(
+        self, info: Info
+    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
+        from accounts_graph.graph.account import Account
+
+        return await resolve.load_reference(info, Account, self._raw.get("account"))
+
+    @strawberry.field(description="The buyer that pays for the licensee.")
+    async def buyer(
+        self, info: Info
+    ) -> Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")] | None:
+        from accounts_graph.graph.buyer import Buyer
+
+        return await resolve.load_reference(info, Buyer, self._raw.get("buyer"))
+
+    @strawberry.field(description="The seller the licensee buys from.")
+    async def seller(
+        self, info: Info
+    ) -> Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")] | None:
+        from accounts_graph.graph.seller import Seller
+
+        return await resolve.load_reference(info, Seller, self._raw.get("seller"))
+
+
+RESOURCE_TYPES["Licensee"] = LICENSEE
+
+LicenseeId = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The licensee, e.g. LCE-1234-5678-9012."),
+]
+
+
+@strawberry.type
+class LicenseeQueries:
+    licensees: Connection[Licensee] = list_field(
+        Licensee,
+        LicenseeFilter,
+        LicenseeOrder,
+        capability="licensees",
+        description="Licensees the caller may see, a page at a time.",
+    )
+    licensee: Licensee | None = get_field(
+        Licensee,
+        capability="licensee",
+        description="One licensee by id; null when unknown or hidden.",
+    )

@@ -1,0 +1,140 @@
+"""The steps resolvers share: load one, load a reference, load children, list a page.
+
+Each type module supplies a `from_rest` constructor and the set of its GraphQL
+fields that a reference already carries; these helpers decide whether a request
+is needed at all and route it through the request's loaders.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, Protocol, Self, TypeVar
+
+from accounts_graph.graph.connection import Connection, build_connection, window
+from accounts_graph.graph.context import Info
+from accounts_graph.graph.errors import from_upstream, not_found
+from accounts_graph.graph.filters import MatchesNothing
+from accounts_graph.graph.selection import selected_names
+from accounts_graph.platform.resources import Resource
+from accounts_graph.upstream import rql
+from accounts_graph.upstream.errors import UpstreamError
+
+Raw = dict[str, Any]
+
+
+class FromRest(Protocol):
+    RESOURCE: ClassVar[Resource]
+    # GraphQL fields a reference to this type carries, so no request is needed.
+    FROM_REFERENCE: ClassVar[frozenset[str]]
+
+    @classmethod
+    def from_rest(cls, data: Raw) -> Self: ...
+
+
+T = TypeVar("T", bound=FromRest)
+
+
+async def upstream[R](call: Awaitable[R]) -> R:
+    """Await an upstream call, turning its failure into a GraphQL error."""
+    try:
+        return await call
+    except UpstreamError as error:
+        raise from_upstream(error) from error
+
+
+def selection(info: Info) -> frozenset[str]:
+    """Return the field names selected under the current field (cached per node)."""
+    key = id(info._raw_info.field_nodes[0])
+    cache = info.context.selections
+    names = cache.get(key)
+    if names is None:
+        names = selected_names(
+            list(info._raw_info.field_nodes), info._raw_info.fragments
+        )
+        cache[key] = names
+    return names
+
+
+_LABELS = {"erp_link": "ERP link", "api_token": "API token"}
+
+
+def kind_name(resource: Resource) -> str:
+    return _LABELS.get(resource.name, resource.name.replace("_", " ").capitalize())
+
+
+async def load_by_id(info: Info, kind: type[T], object_id: str) -> T:
+    """Load one object by id.
+
+    Raises:
+        FacadeError: NOT_FOUND when it does not exist or is outside the caller's
+            reach; the field is then null and the rest of the answer intact.
+    """
+    loader = info.context.by_id(info, kind.RESOURCE)
+    data = await upstream(loader.load(object_id))
+    if data is None:
+        raise not_found(kind_name(kind.RESOURCE), object_id)
+    return kind.from_rest(data)
+
+
+async def load_reference(info: Info, kind: type[T], ref: Any) -> T | None:
+    """Resolve a reference: from its embedded fields when they suffice."""
+    if not isinstance(ref, dict) or "id" not in ref:
+        return None
+    if selection(info) <= kind.FROM_REFERENCE:
+        return kind.from_rest(ref)
+    return await load_by_id(info, kind, ref["id"])
+
+
+async def load_references(info: Info, kind: type[T], refs: Any) -> list[T]:
+    """Resolve a list of references, batched; vanished targets are left out."""
+    if not isinstance(refs, list):
+        return []
+    valid = [ref for ref in refs if isinstance(ref, dict) and "id" in ref]
+    if selection(info) <= kind.FROM_REFERENCE:
+        return [kind.from_rest(ref) for ref in valid]
+    loader = info.context.by_id(info, kind.RESOURCE)
+    found = await upstream(loader.load_many([ref["id"] for ref in valid]))
+    return [kind.from_rest(data) for data in found if data is not None]
+
+
+async def load_children(info: Info, kind: type[T], via: str, parent_id: str) -> list[T]:
+    """Load the objects whose `via` reference points at `parent_id`, batched."""
+    loader = info.context.by_parent(info, kind.RESOURCE, via)
+    items = await upstream(loader.load(parent_id))
+    return [kind.from_rest(item) for item in items]
+
+
+async def list_page(
+    info: Info,
+    kind: type[T],
+    *,
+    terms: list[str | Callable[[], str]],
+    order: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    collection: str | None = None,
+) -> Connection[T]:
+    """Answer a root list field with one upstream list request.
+
+    `terms` are RQL terms ANDed; a callable term may raise `MatchesNothing`, in
+    which case the answer is an empty page without any request.
+    """
+    slice_ = window(first, after, last, before)
+    try:
+        filter = rql.and_(*(t() if callable(t) else t for t in terms))
+    except MatchesNothing:
+        return build_connection([], 0, 0)
+    session = info.context.session
+    select = info.context.select_for(info, kind.RESOURCE)
+    path = collection or kind.RESOURCE.collection
+    offset, limit = slice_.offset, slice_.limit
+    if slice_.from_end:
+        counted = await upstream(session.fetch_page(path, filter=filter, limit=0))
+        offset = max(0, counted.total - slice_.limit)
+    page = await upstream(
+        session.fetch_page(
+            path, filter=filter, select=select, order=order, limit=limit, offset=offset
+        )
+    )
+    items = [kind.from_rest(item) for item in page.data]
+    return build_connection(items, offset, page.total)

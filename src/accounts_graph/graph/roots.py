@@ -1,0 +1,111 @@
+"""Root fields built from a declaration: every collection's list and get fields
+take the same arguments and do the same steps, so they are made in one place."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import strawberry
+
+from accounts_graph.graph import resolve
+from accounts_graph.graph.connection import After, Before, Connection, First, Last, Rql
+from accounts_graph.graph.context import Info
+from accounts_graph.graph.filters import filter_rql, order_rql
+
+Scope = Callable[[dict[str, Any]], list[str]]
+
+
+def list_field(
+    kind: Any,
+    filter_input: Any,
+    order_input: Any,
+    *,
+    capability: str,
+    description: str,
+    collection: str | None = None,
+    scope_args: dict[str, Any] | None = None,
+    scope: Scope | None = None,
+) -> Any:
+    """Make a root list field: role check, filter → RQL, one upstream request.
+
+    `scope_args` adds required arguments (name → annotation) whose values
+    `scope` turns into extra RQL terms, e.g. the account of account users.
+    """
+    what = f"list {capability}"
+
+    async def resolver(info: Info, **args: Any) -> Connection[Any]:
+        await info.context.require(capability, what)
+        fixed = scope(args) if scope else []
+        filter, rql = args.get("filter"), args.get("rql")
+        return await resolve.list_page(
+            info,
+            kind,
+            terms=[*fixed, lambda: filter_rql(filter, filter_input.PATHS), rql or ""],
+            order=order_rql(args.get("order_by")),
+            collection=collection,
+            first=args.get("first"),
+            after=args.get("after"),
+            last=args.get("last"),
+            before=args.get("before"),
+        )
+
+    resolver.__annotations__ = {
+        "info": Info,
+        **(scope_args or {}),
+        "filter": Annotated[
+            filter_input | None,
+            strawberry.argument(description="Conditions that all must hold."),
+        ],
+        "order_by": Annotated[
+            list[order_input] | None,
+            strawberry.argument(description="Sort keys, most significant first."),
+        ],
+        "rql": Rql,
+        "first": First,
+        "after": After,
+        "last": Last,
+        "before": Before,
+        "return": Connection[kind],
+    }
+    _with_defaults(resolver, scope_args or {})
+    return strawberry.field(resolver=resolver, description=description)
+
+
+def get_field(kind: Any, *, capability: str, description: str) -> Any:
+    """Make a root field fetching one object by id (null + NOT_FOUND if absent)."""
+
+    async def resolver(info: Info, id: strawberry.ID) -> Any:
+        await info.context.require(capability, f"read {kind.RESOURCE.collection}")
+        return await resolve.load_by_id(info, kind, id)
+
+    resolver.__annotations__ = {
+        "info": Info,
+        "id": Annotated[
+            strawberry.ID, strawberry.argument(description="The platform id.")
+        ],
+        "return": kind | None,
+    }
+    return strawberry.field(resolver=resolver, description=description)
+
+
+def _with_defaults(resolver: Any, required: dict[str, Any]) -> None:
+    """Give the resolver a signature: required scope arguments, then optional ones."""
+    import inspect
+
+    params = [
+        inspect.Parameter("info", inspect.Parameter.KEYWORD_ONLY, annotation=Info)
+    ]
+    for name, annotation in resolver.__annotations__.items():
+        if name in ("info", "return"):
+            continue
+        default = inspect.Parameter.empty if name in required else None
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=annotation,
+            )
+        )
+    resolver.__signature__ = inspect.Signature(
+        params, return_annotation=resolver.__annotations__["return"]
+    )

@@ -1,0 +1,123 @@
+"""The schema: every resource's root fields, `node`, `viewer`, and the extension
+that reports each operation's upstream cost."""
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.tools import merge_types
+
+from accounts_graph.graph import resolve
+from accounts_graph.graph.account import Account, AccountQueries
+from accounts_graph.graph.account_user import AccountUser, AccountUserQueries
+from accounts_graph.graph.api_token import ApiToken, ApiTokenQueries
+from accounts_graph.graph.buyer import Buyer, BuyerQueries
+from accounts_graph.graph.cloud_tenant import CloudTenant, CloudTenantQueries
+from accounts_graph.graph.context import Context, Info
+from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
+from accounts_graph.graph.errors import ErrorCode, FacadeError
+from accounts_graph.graph.licensee import Licensee, LicenseeQueries
+from accounts_graph.graph.module import Module, ModuleQueries
+from accounts_graph.graph.node import Node
+from accounts_graph.graph.seller import Seller, SellerQueries
+from accounts_graph.graph.user import User, UserQueries
+from accounts_graph.graph.user_group import UserGroup, UserGroupQueries
+from accounts_graph.graph.viewer import Viewer, resolve_viewer
+from accounts_graph.platform.resources import resource_of_id
+
+logger = logging.getLogger(__name__)
+
+# The type of each resource, and the root field whose capability guards a read.
+_NODE_TYPES: dict[str, tuple[Any, str]] = {
+    "account": (Account, "account"),
+    "account_user": (AccountUser, "accountUser"),
+    "api_token": (ApiToken, "apiToken"),
+    "buyer": (Buyer, "buyer"),
+    "cloud_tenant": (CloudTenant, "cloudTenant"),
+    "erp_link": (ErpLink, "erpLink"),
+    "licensee": (Licensee, "licensee"),
+    "module": (Module, "module"),
+    "seller": (Seller, "seller"),
+    "user": (User, "user"),
+    "user_group": (UserGroup, "userGroup"),
+}
+
+
+@strawberry.type
+class CoreQueries:
+    @strawberry.field(
+        description="Any object by its platform id; the id's prefix picks the type."
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        resource = resource_of_id(id)
+        if resource is None:
+            raise FacadeError(
+                f"'{id}' is not a platform id (PREFIX-dddd-dddd).",
+                ErrorCode.BAD_USER_INPUT,
+            )
+        kind, guard = _NODE_TYPES[resource.name]
+        await info.context.require(guard, f"read {resource.collection}")
+        found: Node = await resolve.load_by_id(info, kind, id)
+        return found
+
+    @strawberry.field(description="The caller: role, account, capabilities.")
+    async def viewer(self, info: Info) -> Viewer:
+        return await resolve_viewer(info)
+
+
+Query = merge_types(
+    "Query",
+    (
+        CoreQueries,
+        AccountQueries,
+        AccountUserQueries,
+        ApiTokenQueries,
+        BuyerQueries,
+        CloudTenantQueries,
+        ErpLinkQueries,
+        LicenseeQueries,
+        ModuleQueries,
+        SellerQueries,
+        UserQueries,
+        UserGroupQueries,
+    ),
+)
+
+
+class UpstreamCost(SchemaExtension):
+    """Report `extensions.upstream` and log one line per operation."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context.context
+        result = self.execution_context.result
+        errors = len(result.errors or []) if result is not None else 0
+        logger.info(
+            "graphql operation=%s requests=%s errors=%d duration_ms=%.1f",
+            self.execution_context.operation_name or "-",
+            getattr(getattr(context, "session", None), "requests", 0),
+            errors,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def get_results(self) -> dict[str, Any]:
+        context = self.execution_context.context
+        if not isinstance(context, Context):
+            return {}
+        return {
+            "upstream": {
+                "requests": context.session.requests,
+                "bytes": context.session.bytes_received,
+            }
+        }
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[kind for kind, _ in _NODE_TYPES.values()],
+    extensions=[UpstreamCost],
+)

@@ -1,0 +1,91 @@
+"""Reading the query: which fields a selection asks for, and which optional REST
+fields the whole operation needs per resource (sent once as `select=+…`)."""
+
+from collections import defaultdict
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeInfo,
+    Visitor,
+    get_named_type,
+    visit,
+)
+from graphql.utilities import TypeInfoVisitor
+
+from accounts_graph.platform.resources import Resource
+
+
+def selected_names(
+    field_nodes: list[FieldNode], fragments: dict[str, FragmentDefinitionNode]
+) -> frozenset[str]:
+    """Return the names selected under these field nodes, fragments flattened."""
+    names: set[str] = set()
+    for node in field_nodes:
+        _collect(node.selection_set, fragments, names, set())
+    return frozenset(names)
+
+
+def _collect(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    names: set[str],
+    seen: set[str],
+) -> None:
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            names.add(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            _collect(selection.selection_set, fragments, names, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen or name not in fragments:
+                continue
+            seen.add(name)
+            _collect(fragments[name].selection_set, fragments, names, seen)
+
+
+class _NeedsVisitor(Visitor):
+    def __init__(self, type_info: TypeInfo, resources: dict[str, Resource]) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.resources = resources
+        self.needs: dict[str, set[str]] = defaultdict(set)
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        parent = self.type_info.get_parent_type()
+        if parent is None:
+            return
+        resource = self.resources.get(get_named_type(parent).name)
+        if resource is None:
+            return
+        field = resource.by_name.get(node.name.value)
+        if field is not None and field.optional:
+            self.needs[resource.name].add(field.name)
+
+
+def optional_needs(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    resources: dict[str, Resource],
+) -> dict[str, set[str]]:
+    """Map resource name → optional REST fields the operation asks for.
+
+    `resources` maps GraphQL type names to the resource they present.
+    """
+    type_info = TypeInfo(schema)
+    visitor = _NeedsVisitor(type_info, resources)
+    visit(operation, TypeInfoVisitor(type_info, visitor))
+    for fragment in fragments.values():
+        type_info = TypeInfo(schema)
+        visitor.type_info = type_info
+        visit(fragment, TypeInfoVisitor(type_info, visitor))
+    return visitor.needs

@@ -1,0 +1,1 @@
+"""The sandbox: an embedded imitation of the Accounts API over SQLite."""

@@ -1,0 +1,67 @@
+"""The embedded Accounts API as one Starlette application."""
+
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from accounts_graph.platform.resources import ACCOUNT_USER, RESOURCES
+from accounts_graph.sandbox import account_users, buyers, icons, users
+from accounts_graph.sandbox.bootstrap import bootstrap
+from accounts_graph.sandbox.context import PREFIX, Sandbox
+from accounts_graph.sandbox.listing import get_route, list_route
+from accounts_graph.sandbox.problems import ApiProblem, problem_response
+from accounts_graph.sandbox.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def _collection_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for resource in RESOURCES:
+        if resource is ACCOUNT_USER:
+            continue
+        base = f"/{resource.collection}"
+        routes.append(Route(base, list_route(resource, base)))
+        routes.append(Route(base + "/{id}", get_route(resource, base + "/{id}")))
+    return routes
+
+
+def api_routes() -> list[BaseRoute]:
+    """Every route under the API prefix, literal collections before `{accountId}`."""
+    return [
+        *_collection_routes(),
+        *icons.routes(),
+        *buyers.routes(),
+        *users.routes(),
+        *account_users.routes(),
+    ]
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiProblem)
+    return problem_response(exc)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = {404: "No such resource.", 405: "Method not allowed here."}.get(
+        exc.status_code, str(exc.detail)
+    )
+    return problem_response(ApiProblem(exc.status_code, detail))
+
+
+def create_sandbox_app(db_path: str | Path, scale: int = 1) -> Starlette:
+    """Open (seeding on first use) the store at `db_path` and serve it."""
+    store = Store(db_path)
+    bootstrap(store, scale)
+    app = Starlette(
+        routes=[Mount(PREFIX, routes=api_routes())],
+        exception_handlers={ApiProblem: _on_problem, HTTPException: _on_http_error},
+    )
+    app.state.sandbox = Sandbox.open(store)
+    return app

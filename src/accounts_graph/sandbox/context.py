@@ -1,0 +1,91 @@
+"""The running sandbox: its store and keys, and the steps every handler shares."""
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from accounts_graph.platform.resources import Resource
+from accounts_graph.sandbox.auth import Caller, authenticate, require
+from accounts_graph.sandbox.problems import ApiProblem, not_found
+from accounts_graph.sandbox.rql import RqlError, parse_query
+from accounts_graph.sandbox.scope import scope_condition
+from accounts_graph.sandbox.store import Document, Store
+
+PREFIX = "/public/v1/accounts"
+
+
+@dataclass
+class Sandbox:
+    """What the sandbox's handlers share: the store and the JWT signing key."""
+
+    store: Store
+    jwt_key: str
+
+    @classmethod
+    def open(cls, store: Store) -> "Sandbox":
+        """Attach to a store, creating its signing key on first use."""
+        key = store.get_meta("jwt_key")
+        if key is None:
+            key = secrets.token_urlsafe(32)
+            with store.transaction() as conn:
+                store.set_meta(conn, "jwt_key", key)
+        return cls(store, key)
+
+
+class JSON(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def sandbox_of(request: Request) -> Sandbox:
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox
+
+
+def caller_for(request: Request, method: str, path: str) -> Caller:
+    """Authenticate the request and check the role matrix for (method, path).
+
+    Raises:
+        ApiProblem: 401 or 403.
+    """
+    sandbox = sandbox_of(request)
+    caller = authenticate(
+        sandbox.store, request.headers.get("authorization"), sandbox.jwt_key
+    )
+    require(caller, method, path)
+    return caller
+
+
+def parse(request: Request) -> Any:
+    """Parse the request's RQL query string.
+
+    Raises:
+        ApiProblem: 400 naming the offending term.
+    """
+    try:
+        return parse_query(request.url.query)
+    except RqlError as error:
+        raise ApiProblem(400, str(error), {"rql": [str(error)]}) from error
+
+
+def fetch_visible(
+    sandbox: Sandbox, resource: Resource, caller: Caller, object_id: str
+) -> Document:
+    """Return a stored object the caller may see.
+
+    Raises:
+        ApiProblem: 404 when it does not exist or lies outside the caller's scope.
+    """
+    scope, params = scope_condition(resource, caller)
+    found = sandbox.store.select(
+        resource, f"t.id = ? AND ({scope})", [object_id, *params], [], 1, 0
+    )[0]
+    if not found:
+        raise not_found(resource.name.replace("_", " ").capitalize(), object_id)
+    return found[0]

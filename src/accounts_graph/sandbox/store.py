@@ -1,0 +1,238 @@
+"""The sandbox's SQLite store: one table per resource, each object a JSON document.
+
+References are stored as `{"id": ...}` only and filled in with the target's core
+fields when read (see `shaping.py`), so renaming an account never leaves stale copies
+behind. Expression indexes on the paths lists filter and sort by keep RQL lists fast
+at 100k rows.
+"""
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from accounts_graph.platform.resources import RESOURCES, Resource
+
+Document = dict[str, Any]
+
+# Paths that lists filter or sort by most: the reference ids that one-to-many
+# relations batch on, and the usual status/name/created filters.
+_INDEXED_PATHS = (
+    "account.id",
+    "buyer.id",
+    "seller.id",
+    "user.id",
+    "status",
+    "name",
+    "audit.created.at",
+    "externalId",
+)
+
+
+def table_of(resource: Resource) -> str:
+    """Return the table that holds a resource."""
+    return resource.collection.replace("-", "_")
+
+
+class Store:
+    """Documents of every resource in one SQLite file.
+
+    Each thread gets its own connection: Starlette runs the sandbox's handlers in
+    a thread pool, and SQLite connections must not be shared across threads.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._ensure_schema()
+
+    def connection(self) -> sqlite3.Connection:
+        """Return this thread's connection, opening it on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    def _ensure_schema(self) -> None:
+        conn = self.connection()
+        with self.transaction():
+            for resource in RESOURCES:
+                table = table_of(resource)
+                conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} "
+                    "(id TEXT PRIMARY KEY, doc TEXT NOT NULL)"
+                )
+                for path in _INDEXED_PATHS:
+                    if path.split(".")[0] not in resource.by_name:
+                        continue
+                    name = f"ix_{table}_{path.replace('.', '_')}"
+                    conn.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name} ON {table}"
+                        f"(json_extract(doc, '$.{path}'))"
+                    )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS icons (collection TEXT, id TEXT, "
+                "content_type TEXT NOT NULL, data BLOB NOT NULL, "
+                "PRIMARY KEY (collection, id))"
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a write transaction that takes SQLite's write lock up front."""
+        conn = self.connection()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        row = (
+            self.connection()
+            .execute("SELECT value FROM meta WHERE key = ?", (key,))
+            .fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def insert_many(
+        self, conn: sqlite3.Connection, resource: Resource, docs: Iterable[Document]
+    ) -> None:
+        conn.executemany(
+            f"INSERT INTO {table_of(resource)} (id, doc) VALUES (?, ?)",
+            ((doc["id"], json.dumps(doc, separators=(",", ":"))) for doc in docs),
+        )
+
+    def put(self, conn: sqlite3.Connection, resource: Resource, doc: Document) -> None:
+        conn.execute(
+            f"INSERT INTO {table_of(resource)} (id, doc) VALUES (?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            (doc["id"], json.dumps(doc, separators=(",", ":"))),
+        )
+
+    def delete(self, conn: sqlite3.Connection, resource: Resource, doc_id: str) -> None:
+        conn.execute(f"DELETE FROM {table_of(resource)} WHERE id = ?", (doc_id,))
+
+    def get(self, resource: Resource, doc_id: str) -> Document | None:
+        """Return one stored document, or None."""
+        row = (
+            self.connection()
+            .execute(f"SELECT doc FROM {table_of(resource)} WHERE id = ?", (doc_id,))
+            .fetchone()
+        )
+        return None if row is None else _decode(row[0])
+
+    def get_many(self, resource: Resource, ids: Iterable[str]) -> dict[str, Document]:
+        """Return the stored documents of these ids that exist, by id."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Document] = {}
+        # SQLite bounds the number of host parameters of one statement.
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.connection().execute(
+                f"SELECT id, doc FROM {table_of(resource)} WHERE id IN ({marks})",
+                chunk,
+            )
+            found.update((row[0], _decode(row[1])) for row in rows)
+        return found
+
+    def select(
+        self,
+        resource: Resource,
+        where: str,
+        params: list[object],
+        order: list[str],
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Document], int]:
+        """Return one page of documents matching `where`, and the total count."""
+        conn = self.connection()
+        table = table_of(resource)
+        total = conn.execute(
+            f"SELECT count(*) FROM {table} t WHERE {where}", params
+        ).fetchone()[0]
+        if limit == 0 or offset >= total:
+            return [], int(total)
+        order_sql = ", ".join([*order, "t.id"])
+        rows = conn.execute(
+            f"SELECT t.doc FROM {table} t WHERE {where} "
+            f"ORDER BY {order_sql} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_decode(row[0]) for row in rows], int(total)
+
+    def exists(self, resource: Resource, where: str, params: list[object]) -> bool:
+        row = (
+            self.connection()
+            .execute(
+                f"SELECT 1 FROM {table_of(resource)} t WHERE {where} LIMIT 1", params
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def count(self, resource: Resource) -> int:
+        row = (
+            self.connection()
+            .execute(f"SELECT count(*) FROM {table_of(resource)}")
+            .fetchone()
+        )
+        return int(row[0])
+
+    def get_icon(self, collection: str, doc_id: str) -> tuple[str, bytes] | None:
+        row = (
+            self.connection()
+            .execute(
+                "SELECT content_type, data FROM icons WHERE collection = ? AND id = ?",
+                (collection, doc_id),
+            )
+            .fetchone()
+        )
+        return None if row is None else (str(row[0]), bytes(row[1]))
+
+    def put_icon(
+        self,
+        conn: sqlite3.Connection,
+        collection: str,
+        doc_id: str,
+        content_type: str,
+        data: bytes,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO icons (collection, id, content_type, data) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(collection, id) DO UPDATE SET "
+            "content_type = excluded.content_type, data = excluded.data",
+            (collection, doc_id, content_type, data),
+        )
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+def _decode(raw: str) -> Document:
+    doc: Document = json.loads(raw)
+    return doc

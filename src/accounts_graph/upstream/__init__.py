@@ -1,0 +1,1 @@
+"""The HTTP client of the Accounts API, as the facade uses it."""

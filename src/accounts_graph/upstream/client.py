@@ -1,0 +1,165 @@
+"""The Accounts API over HTTP: one pooled httpx client per process.
+
+A `Session` binds that client to one GraphQL request: the caller's bearer token
+(forwarded unchanged, never logged) and a counter of the REST requests the
+operation cost, which the response reports in `extensions.upstream.requests`.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+
+from accounts_graph.upstream.errors import UpstreamUnavailable, error_for_status
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/public/v1/accounts"
+PAGE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list answer."""
+
+    data: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+
+def build_http_client(
+    base_url: str,
+    *,
+    timeout: float = 10.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """Create the process-wide client: keep-alive pool, no env proxies, no redirects."""
+    return httpx.AsyncClient(
+        base_url=base_url.rstrip("/") + API_PREFIX,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+        trust_env=False,
+        follow_redirects=False,
+        transport=transport,
+    )
+
+
+@dataclass
+class Session:
+    """The upstream as one GraphQL request sees it."""
+
+    http: httpx.AsyncClient
+    token: str | None
+    requests: int = 0
+    bytes_received: int = 0
+    log: list[str] = field(default_factory=list)
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        json: Any = None,
+        files: Any = None,
+        data: Any = None,
+        template: str | None = None,
+    ) -> Any:
+        """Send one request and return its decoded JSON body (None when empty).
+
+        `template` names the path without ids, for logs.
+
+        Raises:
+            UpstreamError: the request failed or answered an error status.
+        """
+        url = path + (f"?{query}" if query else "")
+        shown = template or path
+        self.requests += 1
+        started = time.perf_counter()
+        try:
+            response = await self.http.request(
+                method, url, headers=self._headers(), json=json, files=files, data=data
+            )
+        except httpx.TimeoutException as error:
+            raise UpstreamUnavailable(
+                "The Accounts API did not answer in time.", method=method, path=shown
+            ) from error
+        except httpx.TransportError as error:
+            raise UpstreamUnavailable(
+                "The Accounts API cannot be reached.", method=method, path=shown
+            ) from error
+        self.bytes_received += len(response.content)
+        logger.debug(
+            "upstream %s %s -> %s in %.1f ms",
+            method,
+            shown,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        body = _decode(response)
+        if response.status_code >= 400:
+            problem = body if isinstance(body, dict) else {}
+            raise error_for_status(response.status_code, problem, method, shown)
+        return body
+
+    async def fetch_page(
+        self,
+        collection: str,
+        *,
+        filter: str = "",
+        select: str = "",
+        order: str = "",
+        limit: int = PAGE_LIMIT,
+        offset: int = 0,
+    ) -> Page:
+        """Fetch one page of a collection."""
+        parts = [filter] if filter else []
+        if select:
+            parts.append(f"select={select}")
+        if order:
+            parts.append(f"order={order}")
+        parts += [f"limit={limit}", f"offset={offset}"]
+        body = await self.send(
+            "GET", f"/{collection}", query="&".join(parts), template=f"/{collection}"
+        )
+        pagination = body.get("$meta", {}).get("pagination", {})
+        return Page(
+            body.get("data", []),
+            int(pagination.get("total", 0)),
+            int(pagination.get("offset", offset)),
+            int(pagination.get("limit", limit)),
+        )
+
+    async def fetch_all(
+        self, collection: str, *, filter: str = "", select: str = ""
+    ) -> list[dict[str, Any]]:
+        """Fetch every object matching `filter`, page after page."""
+        page = await self.fetch_page(collection, filter=filter, select=select)
+        items = list(page.data)
+        offset = page.offset + page.limit
+        while page.limit > 0 and offset < page.total:
+            page = await self.fetch_page(
+                collection, filter=filter, select=select, offset=offset
+            )
+            items += page.data
+            offset += page.limit
+        return items
+
+
+def _decode(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return {"title": response.reason_phrase, "detail": "Unreadable answer."}
