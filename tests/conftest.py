@@ -34,13 +34,17 @@ def sandbox_url(sandbox_app: Any) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def tokens(sandbox_app: Any) -> dict[str, str]:
     """Role → bearer token of the documented demo tokens."""
-    return {t["role"]: t["bearer"] for t in demo_tokens(sandbox_app.state.sandbox.store)}
+    return {
+        t["role"]: t["bearer"] for t in demo_tokens(sandbox_app.state.sandbox.store)
+    }
 
 
 @pytest.fixture(scope="session")
 def demo_accounts(sandbox_app: Any) -> dict[str, str]:
     """Role → account id of the demo tokens."""
-    return {t["role"]: t["account"] for t in demo_tokens(sandbox_app.state.sandbox.store)}
+    return {
+        t["role"]: t["account"] for t in demo_tokens(sandbox_app.state.sandbox.store)
+    }
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +73,9 @@ class GraphQLClient:
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers=headers,
         )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()

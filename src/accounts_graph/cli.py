@@ -59,7 +59,6 @@ async def _serve(settings: Settings) -> None:
     from accounts_graph.app import create_app
 
     servers = []
-    sockets = []
     tokens: list[dict[str, str]] = []
     upstream = settings.upstream_url
     if upstream is None:
@@ -81,8 +80,6 @@ async def _serve(settings: Settings) -> None:
     )
     _print_banner(settings, upstream, tokens)
     await asyncio.gather(*(server.serve(sockets=socks) for server, socks in servers))
-    for sock in sockets:
-        sock.close()
 
 
 async def _sandbox(settings: Settings) -> None:

@@ -158,10 +158,8 @@ class Direction(Enum):
 
 def order_input(name: str, fields: dict[str, str]) -> tuple[Any, Any]:
     """Create `<Name>OrderField` (member → REST path) and `<Name>Order`."""
-    field_enum: Any = strawberry.enum(
-        Enum(f"{name}OrderField", fields),  # type: ignore[misc]
-        description="A field to sort by.",
-    )
+    members: Any = Enum(f"{name}OrderField", fields)  # type: ignore[misc]
+    field_enum: Any = strawberry.enum(members, description="A field to sort by.")
     namespace = {
         "__annotations__": {"field": field_enum, "direction": Direction},
         "field": strawberry.field(description="What to sort by."),

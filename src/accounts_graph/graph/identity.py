@@ -22,7 +22,7 @@ from accounts_graph.platform.tokens import (
     looks_like_jwt,
     parse_api_token,
 )
-from accounts_graph.upstream.client import Session
+from accounts_graph.upstream.client import Session, path
 from accounts_graph.upstream.errors import Unauthenticated
 
 
@@ -72,7 +72,7 @@ def identity_from_jwt(token: str) -> Identity | None:
     except jwt.PyJWTError:
         return None
     try:
-        role = Role(claims.get(CLAIM_ACCOUNT_TYPE))
+        role = Role(str(claims.get(CLAIM_ACCOUNT_TYPE)))
     except ValueError:
         return None
     return Identity(
@@ -103,13 +103,15 @@ async def resolve_identity(session: Session, cache: IdentityCache) -> Identity |
         return cached
     try:
         doc = await session.send(
-            "GET", f"/api-tokens/{parts.token_id}", template="/api-tokens/{id}"
+            "GET",
+            path("/api-tokens/{id}", id=parts.token_id),
+            template="/api-tokens/{id}",
         )
     except Unauthenticated:
         return None
     account = doc.get("account") or {}
     identity = Identity(
-        Role(account.get("type", Role.PUBLIC.value)),
+        Role(str(account.get("type", Role.PUBLIC.value))),
         account.get("id"),
         token_id=parts.token_id,
     )

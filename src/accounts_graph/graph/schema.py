@@ -15,6 +15,7 @@ from accounts_graph.graph.account import Account, AccountQueries
 from accounts_graph.graph.account_user import AccountUser, AccountUserQueries
 from accounts_graph.graph.api_token import ApiToken, ApiTokenQueries
 from accounts_graph.graph.buyer import Buyer, BuyerQueries
+from accounts_graph.graph.buyer_transfer import TransferQueries
 from accounts_graph.graph.cloud_tenant import CloudTenant, CloudTenantQueries
 from accounts_graph.graph.context import Context, Info
 from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
@@ -83,6 +84,7 @@ Query = merge_types(
         SellerQueries,
         UserQueries,
         UserGroupQueries,
+        TransferQueries,
     ),
 )
 

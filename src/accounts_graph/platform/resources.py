@@ -65,20 +65,24 @@ class Resource:
         return tuple(f.name for f in self.fields if f.operations_only)
 
 
-def _ref(name: str, target: str, **flags: bool) -> Field:
-    return Field(name, Kind.REF, target, **flags)
+def _ref(name: str, target: str, *, optional: bool = False) -> Field:
+    return Field(name, Kind.REF, target, optional=optional)
 
 
-def _refs(name: str, target: str, **flags: bool) -> Field:
-    return Field(name, Kind.REFS, target, **flags)
+def _refs(
+    name: str, target: str, *, optional: bool = False, operations_only: bool = False
+) -> Field:
+    return Field(
+        name, Kind.REFS, target, optional=optional, operations_only=operations_only
+    )
 
 
-def _obj(name: str, **flags: bool) -> Field:
-    return Field(name, Kind.OBJECT, **flags)
+def _obj(name: str, *, core: bool = False, optional: bool = False) -> Field:
+    return Field(name, Kind.OBJECT, core=core, optional=optional)
 
 
-def _list(name: str, **flags: bool) -> Field:
-    return Field(name, Kind.LIST, **flags)
+def _list(name: str, *, optional: bool = False, operations_only: bool = False) -> Field:
+    return Field(name, Kind.LIST, optional=optional, operations_only=operations_only)
 
 
 _ID = Field("id", core=True)

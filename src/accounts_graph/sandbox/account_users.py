@@ -66,7 +66,7 @@ def list_account_users(request: Request) -> Response:
 def get_account_user(request: Request) -> Response:
     caller = caller_for(request, "GET", ONE)
     sandbox = sandbox_of(request)
-    query = parse(request)
+    query = parse(request, ACCOUNT_USER)
     doc = membership(
         sandbox, caller, request.path_params["accountId"], request.path_params["userId"]
     )
@@ -96,7 +96,7 @@ def list_legacy(request: Request) -> Response:
 def get_legacy(request: Request) -> Response:
     caller = caller_for(request, "GET", ONE)
     sandbox = sandbox_of(request)
-    query = parse(request)
+    query = parse(request, ACCOUNT_USER)
     doc = fetch_visible(sandbox, ACCOUNT_USER, caller, request.path_params["id"])
     return JSON(shape(sandbox.store, ACCOUNT_USER, [doc], caller, query.select)[0])
 

@@ -68,7 +68,7 @@ def transfer_target(
 def transfer_details(request: Request) -> Response:
     caller = caller_for(request, "GET", TRANSFER)
     sandbox = sandbox_of(request)
-    query = parse(request)
+    query = parse(request, BUYER, ignore=_DESTINATION)
     buyer = fetch_visible(sandbox, BUYER, caller, request.path_params["id"])
     transfer_target(sandbox, buyer, request.query_params.get(_DESTINATION))
 

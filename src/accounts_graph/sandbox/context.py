@@ -11,7 +11,7 @@ from starlette.responses import Response
 from accounts_graph.platform.resources import Resource
 from accounts_graph.sandbox.auth import Caller, authenticate, require
 from accounts_graph.sandbox.problems import ApiProblem, not_found
-from accounts_graph.sandbox.rql import RqlError, parse_query
+from accounts_graph.sandbox.rql import Query, RqlError, parse_query
 from accounts_graph.sandbox.scope import scope_condition
 from accounts_graph.sandbox.store import Document, Store
 
@@ -62,14 +62,19 @@ def caller_for(request: Request, method: str, path: str) -> Caller:
     return caller
 
 
-def parse(request: Request) -> Any:
-    """Parse the request's RQL query string.
+def parse(request: Request, resource: Resource, *, ignore: str = "") -> Query:
+    """Parse the request's RQL query string, checking paths against `resource`.
+
+    `ignore` names a plain query parameter of the route that is not RQL.
 
     Raises:
         ApiProblem: 400 naming the offending term.
     """
+    raw = request.url.query
+    if ignore:
+        raw = "&".join(p for p in raw.split("&") if not p.startswith(ignore + "="))
     try:
-        return parse_query(request.url.query)
+        return parse_query(raw, resource=resource)
     except RqlError as error:
         raise ApiProblem(400, str(error), {"rql": [str(error)]}) from error
 

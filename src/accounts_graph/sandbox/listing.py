@@ -33,7 +33,7 @@ def list_page(
     user_view: bool = False,
 ) -> Response:
     """Answer one RQL list request over `resource` as the caller sees it."""
-    query = parse(request)
+    query = parse(request, resource)
     scope, params = scope_condition(resource, caller)
     conditions = [f"({scope})"]
     if narrowing is not None:
@@ -75,7 +75,7 @@ def get_route(resource: Resource, path: str) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         caller = caller_for(request, "GET", path)
         sandbox = sandbox_of(request)
-        query = parse(request)
+        query = parse(request, resource)
         doc = fetch_visible(sandbox, resource, caller, request.path_params["id"])
         return JSON(shape(sandbox.store, resource, [doc], caller, query.select)[0])
 

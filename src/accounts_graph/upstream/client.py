@@ -9,6 +9,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -29,6 +30,11 @@ class Page:
     total: int
     offset: int
     limit: int
+
+
+def path(template: str, **ids: str) -> str:
+    """Fill a path template with ids, each percent-encoded as one segment."""
+    return template.format(**{k: quote(v, safe="") for k, v in ids.items()})
 
 
 def build_http_client(

@@ -1,0 +1,120 @@
+"""The README's commands and examples work as written."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from accounts_graph.sandbox.seed import demo_tokens
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+BIN = Path(sys.executable).parent
+
+
+def _fenced(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`accounts-graph serve` as the README runs it, on a fresh file and port."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ACCOUNTS_GRAPH_PORT": str(port),
+        "ACCOUNTS_GRAPH_DB_PATH": str(tmp_path_factory.mktemp("readme") / "db.sqlite3"),
+    }
+    process = subprocess.Popen(
+        [str(BIN / "accounts-graph"), "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (
+                process.stdout.read() if process.stdout else ""
+            )
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = _fenced("sh")[1].strip()
+
+    ci = (ROOT / ".ci" / "run").read_text()
+
+    assert test_command.startswith("python3 -m venv .venv")
+    assert test_command in ci.splitlines()
+
+
+def test_readme_lists_the_demo_tokens() -> None:
+    for token in demo_tokens():
+        assert f"| {token.role} | {token.account_id} " in README
+        assert f"`{token.bearer}`" in README
+
+
+def test_serve_answers_graphiql_as_html(served: str) -> None:
+    response = httpx.get(served + "/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "graphiql" in response.text.lower()
+
+
+def test_readme_example_query_returns_nested_data(served: str) -> None:
+    [query] = _fenced("graphql")
+    token = next(t.bearer for t in demo_tokens() if t.role == "Client")
+
+    body = httpx.post(
+        served + "/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+
+    assert "errors" not in body
+    assert body["data"]["viewer"]["role"] == "CLIENT"
+    [account] = body["data"]["accounts"]["nodes"]
+    assert account["users"] and account["users"][0]["user"]["email"]
+    buyer = account["buyers"][0]
+    assert buyer["erpLinks"][0]["seller"]["name"]
+    assert buyer["licensees"]
+
+
+def test_schema_file_equals_the_exported_schema() -> None:
+    exported = subprocess.run(
+        [str(BIN / "accounts-graph"), "export-schema"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert (ROOT / "schema.graphql").read_text() == exported
