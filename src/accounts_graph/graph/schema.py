@@ -4,7 +4,7 @@ that reports each operation's upstream cost."""
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.extensions import SchemaExtension
@@ -52,7 +52,14 @@ class CoreQueries:
     @strawberry.field(
         description="Any object by its platform id; the id's prefix picks the type."
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="A platform id, e.g. SEL-1234-5678."),
+        ],
+    ) -> Node | None:
         resource = resource_of_id(id)
         if resource is None:
             raise FacadeError(
@@ -117,6 +124,11 @@ class UpstreamCost(SchemaExtension):
             }
         }
 
+
+Query.__strawberry_definition__.description = (
+    "The account graph: every collection of the Accounts API, any object by id, "
+    "and the caller."
+)
 
 schema = strawberry.Schema(
     query=Query,
