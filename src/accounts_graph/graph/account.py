@@ -126,9 +126,14 @@ class Account(Node):
     @strawberry.field(description="The account's users, as members of it.")
     async def users(
         self, info: Info
-    ) -> list[
-        Annotated["AccountUser", strawberry.lazy("accounts_graph.graph.account_user")]
-    ]:
+    ) -> (
+        list[
+            Annotated[
+                "AccountUser", strawberry.lazy("accounts_graph.graph.account_user")
+            ]
+        ]
+        | None
+    ):
         from accounts_graph.graph.account_user import AccountUser
 
         await info.context.require("accountUsers", "list account users")
@@ -137,9 +142,10 @@ class Account(Node):
     @strawberry.field(description="The account's user groups.")
     async def user_groups(
         self, info: Info
-    ) -> list[
-        Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]
-    ]:
+    ) -> (
+        list[Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]]
+        | None
+    ):
         from accounts_graph.graph.user_group import UserGroup
 
         await info.context.require("userGroups", "list user groups")
@@ -148,7 +154,7 @@ class Account(Node):
     @strawberry.field(description="The account's buyers (clients and operations).")
     async def buyers(
         self, info: Info
-    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]]:
+    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]] | None:
         from accounts_graph.graph.buyer import Buyer
 
         await info.context.require("buyers", "list buyers")
@@ -157,7 +163,10 @@ class Account(Node):
     @strawberry.field(description="The account's licensees (clients and operations).")
     async def licensees(
         self, info: Info
-    ) -> list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]:
+    ) -> (
+        list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]
+        | None
+    ):
         from accounts_graph.graph.licensee import Licensee
 
         await info.context.require("licensees", "list licensees")
@@ -166,7 +175,10 @@ class Account(Node):
     @strawberry.field(description="The account's API tokens.")
     async def api_tokens(
         self, info: Info
-    ) -> list[Annotated["ApiToken", strawberry.lazy("accounts_graph.graph.api_token")]]:
+    ) -> (
+        list[Annotated["ApiToken", strawberry.lazy("accounts_graph.graph.api_token")]]
+        | None
+    ):
         from accounts_graph.graph.api_token import ApiToken
 
         await info.context.require("apiTokens", "list API tokens")
@@ -175,9 +187,14 @@ class Account(Node):
     @strawberry.field(description="The account's cloud tenants (operations only).")
     async def cloud_tenants(
         self, info: Info
-    ) -> list[
-        Annotated["CloudTenant", strawberry.lazy("accounts_graph.graph.cloud_tenant")]
-    ]:
+    ) -> (
+        list[
+            Annotated[
+                "CloudTenant", strawberry.lazy("accounts_graph.graph.cloud_tenant")
+            ]
+        ]
+        | None
+    ):
         from accounts_graph.graph.cloud_tenant import CloudTenant
 
         await info.context.require("cloudTenants", "list cloud tenants")

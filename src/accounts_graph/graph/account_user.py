@@ -95,9 +95,10 @@ class AccountUser(Node):
     @strawberry.field(description="The account's user groups the user belongs to.")
     async def groups(
         self, info: Info
-    ) -> list[
-        Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]
-    ]:
+    ) -> (
+        list[Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]]
+        | None
+    ):
         from accounts_graph.graph.user_group import UserGroup
 
         return await resolve.load_references(info, UserGroup, self._raw.get("groups"))
@@ -105,7 +106,7 @@ class AccountUser(Node):
     @strawberry.field(description="Buyers the user reaches through its groups.")
     async def buyers(
         self, info: Info
-    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]]:
+    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]] | None:
         from accounts_graph.graph.buyer import Buyer
 
         return await resolve.load_references(info, Buyer, self._raw.get("buyers"))
@@ -113,7 +114,9 @@ class AccountUser(Node):
     @strawberry.field(description="Modules the user reaches through its groups.")
     async def modules(
         self, info: Info
-    ) -> list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]]:
+    ) -> (
+        list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]] | None
+    ):
         from accounts_graph.graph.module import Module
 
         return await resolve.load_references(info, Module, self._raw.get("modules"))

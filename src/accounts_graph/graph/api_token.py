@@ -89,7 +89,9 @@ class ApiToken(Node):
     @strawberry.field(description="Modules the token may use.")
     async def modules(
         self, info: Info
-    ) -> list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]]:
+    ) -> (
+        list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]] | None
+    ):
         from accounts_graph.graph.module import Module
 
         return await resolve.load_references(info, Module, self._raw.get("modules"))

@@ -118,7 +118,9 @@ class Buyer(Node):
     @strawberry.field(description="Sellers the buyer is linked to by ERP links.")
     async def sellers(
         self, info: Info
-    ) -> list[Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")]]:
+    ) -> (
+        list[Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")]] | None
+    ):
         from accounts_graph.graph.seller import Seller
 
         if "sellers" not in self._raw:
@@ -130,7 +132,10 @@ class Buyer(Node):
     @strawberry.field(description="The buyer's links to sellers' ERP systems.")
     async def erp_links(
         self, info: Info
-    ) -> list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]:
+    ) -> (
+        list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]
+        | None
+    ):
         from accounts_graph.graph.erp_link import ErpLink
 
         await info.context.require("erpLinks", "list ERP links")
@@ -139,7 +144,10 @@ class Buyer(Node):
     @strawberry.field(description="Licensees the buyer pays for.")
     async def licensees(
         self, info: Info
-    ) -> list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]:
+    ) -> (
+        list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]
+        | None
+    ):
         from accounts_graph.graph.licensee import Licensee
 
         await info.context.require("licensees", "list licensees")

@@ -13,6 +13,7 @@ from accounts_graph.graph.context import Info
 from accounts_graph.graph.errors import from_upstream, not_found
 from accounts_graph.graph.filters import MatchesNothing
 from accounts_graph.graph.selection import selected_names
+from accounts_graph.platform.capabilities import capability
 from accounts_graph.platform.resources import Resource
 from accounts_graph.upstream import rql
 from accounts_graph.upstream.errors import UpstreamError
@@ -55,6 +56,34 @@ def selection(info: Info) -> frozenset[str]:
 
 _LABELS = {"erp_link": "ERP link", "api_token": "API token"}
 
+# The root field whose capability lets a caller read a resource's own collection.
+READS = {
+    "account": "account",
+    "account_user": "accountUser",
+    "api_token": "apiToken",
+    "buyer": "buyer",
+    "cloud_tenant": "cloudTenant",
+    "erp_link": "erpLink",
+    "licensee": "licensee",
+    "module": "module",
+    "seller": "seller",
+    "user": "user",
+    "user_group": "userGroup",
+}
+
+
+async def _served_from_reference(info: Info, kind: type[FromRest]) -> bool:
+    """Tell whether a reference must be answered from its embedded fields.
+
+    It must when the query asks for nothing more, and also when the caller may
+    not read the target's collection: a nested read follows its parent's rule
+    (a client reads its groups' modules, not the module catalogue).
+    """
+    if selection(info) <= kind.FROM_REFERENCE:
+        return True
+    identity = await info.context.identity()
+    return not capability(READS[kind.RESOURCE.name]).allows(identity.role)
+
 
 def kind_name(resource: Resource) -> str:
     return _LABELS.get(resource.name, resource.name.replace("_", " ").capitalize())
@@ -78,7 +107,7 @@ async def load_reference(info: Info, kind: type[T], ref: Any) -> T | None:
     """Resolve a reference: from its embedded fields when they suffice."""
     if not isinstance(ref, dict) or "id" not in ref:
         return None
-    if selection(info) <= kind.FROM_REFERENCE:
+    if await _served_from_reference(info, kind):
         return kind.from_rest(ref)
     return await load_by_id(info, kind, ref["id"])
 
@@ -88,7 +117,7 @@ async def load_references(info: Info, kind: type[T], refs: Any) -> list[T]:
     if not isinstance(refs, list):
         return []
     valid = [ref for ref in refs if isinstance(ref, dict) and "id" in ref]
-    if selection(info) <= kind.FROM_REFERENCE:
+    if await _served_from_reference(info, kind):
         return [kind.from_rest(ref) for ref in valid]
     loader = info.context.by_id(info, kind.RESOURCE)
     found = await upstream(loader.load_many([ref["id"] for ref in valid]))

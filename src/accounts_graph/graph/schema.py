@@ -31,19 +31,18 @@ from accounts_graph.platform.resources import resource_of_id
 
 logger = logging.getLogger(__name__)
 
-# The type of each resource, and the root field whose capability guards a read.
-_NODE_TYPES: dict[str, tuple[Any, str]] = {
-    "account": (Account, "account"),
-    "account_user": (AccountUser, "accountUser"),
-    "api_token": (ApiToken, "apiToken"),
-    "buyer": (Buyer, "buyer"),
-    "cloud_tenant": (CloudTenant, "cloudTenant"),
-    "erp_link": (ErpLink, "erpLink"),
-    "licensee": (Licensee, "licensee"),
-    "module": (Module, "module"),
-    "seller": (Seller, "seller"),
-    "user": (User, "user"),
-    "user_group": (UserGroup, "userGroup"),
+_NODE_TYPES: dict[str, Any] = {
+    "account": Account,
+    "account_user": AccountUser,
+    "api_token": ApiToken,
+    "buyer": Buyer,
+    "cloud_tenant": CloudTenant,
+    "erp_link": ErpLink,
+    "licensee": Licensee,
+    "module": Module,
+    "seller": Seller,
+    "user": User,
+    "user_group": UserGroup,
 }
 
 
@@ -66,8 +65,10 @@ class CoreQueries:
                 f"'{id}' is not a platform id (PREFIX-dddd-dddd).",
                 ErrorCode.BAD_USER_INPUT,
             )
-        kind, guard = _NODE_TYPES[resource.name]
-        await info.context.require(guard, f"read {resource.collection}")
+        kind = _NODE_TYPES[resource.name]
+        await info.context.require(
+            resolve.READS[resource.name], f"read {resource.collection}"
+        )
         found: Node = await resolve.load_by_id(info, kind, id)
         return found
 
@@ -125,13 +126,13 @@ class UpstreamCost(SchemaExtension):
         }
 
 
-Query.__strawberry_definition__.description = (
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "The account graph: every collection of the Accounts API, any object by id, "
     "and the caller."
 )
 
 schema = strawberry.Schema(
     query=Query,
-    types=[kind for kind, _ in _NODE_TYPES.values()],
+    types=list(_NODE_TYPES.values()),
     extensions=[UpstreamCost],
 )

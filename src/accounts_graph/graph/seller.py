@@ -110,7 +110,10 @@ class Seller(Node):
     @strawberry.field(description="The seller's links to buyers in its ERP.")
     async def erp_links(
         self, info: Info
-    ) -> list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]:
+    ) -> (
+        list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]
+        | None
+    ):
         from accounts_graph.graph.erp_link import ErpLink
 
         await info.context.require("erpLinks", "list ERP links")
@@ -119,7 +122,7 @@ class Seller(Node):
     @strawberry.field(description="Buyers linked to the seller by ERP links.")
     async def buyers(
         self, info: Info
-    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]]:
+    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]] | None:
         from accounts_graph.graph.buyer import Buyer
 
         await info.context.require("buyers", "list buyers")

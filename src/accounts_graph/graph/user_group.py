@@ -88,7 +88,9 @@ class UserGroup(Node):
     @strawberry.field(description="Modules the group gives its members.")
     async def modules(
         self, info: Info
-    ) -> list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]]:
+    ) -> (
+        list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]] | None
+    ):
         from accounts_graph.graph.module import Module
 
         return await resolve.load_references(info, Module, self._raw.get("modules"))
@@ -96,7 +98,7 @@ class UserGroup(Node):
     @strawberry.field(description="The group's members.")
     async def users(
         self, info: Info
-    ) -> list[Annotated["User", strawberry.lazy("accounts_graph.graph.user")]]:
+    ) -> list[Annotated["User", strawberry.lazy("accounts_graph.graph.user")]] | None:
         from accounts_graph.graph.user import User
 
         return await resolve.load_references(info, User, self._raw.get("users"))
