@@ -10,8 +10,13 @@ from accounts_graph.graph import resolve
 from accounts_graph.graph.connection import After, Before, Connection, First, Last, Rql
 from accounts_graph.graph.context import Info
 from accounts_graph.graph.filters import filter_rql, order_rql
+from accounts_graph.graph.signatures import sign
 
 Scope = Callable[[dict[str, Any]], list[str]]
+
+ID_ARGUMENT = Annotated[
+    strawberry.ID, strawberry.argument(description="The platform id.")
+]
 
 
 def list_field(
@@ -48,8 +53,7 @@ def list_field(
             before=args.get("before"),
         )
 
-    resolver.__annotations__ = {
-        "info": Info,
+    params = {
         **(scope_args or {}),
         "filter": Annotated[
             filter_input | None,
@@ -64,9 +68,9 @@ def list_field(
         "after": After,
         "last": Last,
         "before": Before,
-        "return": Connection[kind],
     }
-    _with_defaults(resolver, scope_args or {})
+    optional = frozenset(params) - frozenset(scope_args or {})
+    sign(resolver, params, Connection[kind], optional=optional)
     return strawberry.field(resolver=resolver, description=description)
 
 
@@ -77,35 +81,5 @@ def get_field(kind: Any, *, capability: str, description: str) -> Any:
         await info.context.require(capability, f"read {kind.RESOURCE.collection}")
         return await resolve.load_by_id(info, kind, id)
 
-    resolver.__annotations__ = {
-        "info": Info,
-        "id": Annotated[
-            strawberry.ID, strawberry.argument(description="The platform id.")
-        ],
-        "return": kind | None,
-    }
+    sign(resolver, {"id": ID_ARGUMENT}, kind | None)
     return strawberry.field(resolver=resolver, description=description)
-
-
-def _with_defaults(resolver: Any, required: dict[str, Any]) -> None:
-    """Give the resolver a signature: required scope arguments, then optional ones."""
-    import inspect
-
-    params = [
-        inspect.Parameter("info", inspect.Parameter.KEYWORD_ONLY, annotation=Info)
-    ]
-    for name, annotation in resolver.__annotations__.items():
-        if name in ("info", "return"):
-            continue
-        default = inspect.Parameter.empty if name in required else None
-        params.append(
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=default,
-                annotation=annotation,
-            )
-        )
-    resolver.__signature__ = inspect.Signature(
-        params, return_annotation=resolver.__annotations__["return"]
-    )

@@ -22,6 +22,7 @@ from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
 from accounts_graph.graph.errors import ErrorCode, FacadeError
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
 from accounts_graph.graph.module import Module, ModuleQueries
+from accounts_graph.graph.mutations.buyer import BuyerMutations
 from accounts_graph.graph.node import Node
 from accounts_graph.graph.seller import Seller, SellerQueries
 from accounts_graph.graph.user import User, UserQueries
@@ -126,6 +127,11 @@ class UpstreamCost(SchemaExtension):
         }
 
 
+Mutation = merge_types("Mutation", (BuyerMutations,))
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Every capability of the role matrix that changes something, one field each."
+)
+
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "The account graph: every collection of the Accounts API, any object by id, "
     "and the caller."
@@ -133,6 +139,7 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=list(_NODE_TYPES.values()),
     extensions=[UpstreamCost],
 )

@@ -58,7 +58,10 @@ def transfer_target(
         reason = f"Account {account_id} is not a client account."
     elif destination["id"] == source.get("id"):
         reason = f"Buyer {buyer['id']} already belongs to account {account_id}."
-    elif destination.get("externalId") != source.get("externalId"):
+    elif (
+        not source.get("externalId")
+        or destination.get("externalId") != source["externalId"]
+    ):
         reason = f"Account {account_id} has another external id than the buyer's."
     else:
         return destination

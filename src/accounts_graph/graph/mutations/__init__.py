@@ -1,0 +1,1 @@
+"""One mutation per capability of the role matrix, grouped by resource."""

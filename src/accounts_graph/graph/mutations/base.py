@@ -1,0 +1,209 @@
+"""Mutations made from declarations: each capability is a role check, one REST
+call (two for an icon upload), and a payload with the object or the caller's
+errors.
+
+The role check runs first, from the capability table: a denied call fails with
+FORBIDDEN before any upstream request. What the caller can fix (400, 409, 415)
+comes back in the payload; everything else is a top-level error.
+"""
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Annotated, Any
+
+import orjson
+import strawberry
+from strawberry.file_uploads import Upload
+
+from accounts_graph.graph.context import Info
+from accounts_graph.graph.errors import from_upstream
+from accounts_graph.graph.mutations.errors import UserError, user_errors
+from accounts_graph.graph.signatures import sign
+from accounts_graph.platform.capabilities import capability
+from accounts_graph.upstream.client import path
+from accounts_graph.upstream.errors import InvalidInput, UpstreamError
+
+Raw = dict[str, Any]
+
+ID_ARGUMENT = Annotated[
+    strawberry.ID, strawberry.argument(description="The platform id of the object.")
+]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def to_rest(value: Any) -> Any:
+    """Convert an input object to a REST body.
+
+    Unset fields are left out; `x_id` becomes `x: {id}`, `x_ids` a list of them.
+    """
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [to_rest(item) for item in value]
+    if not dataclasses.is_dataclass(value):
+        return value
+    body: Raw = {}
+    for field in dataclasses.fields(value):
+        item = getattr(value, field.name)
+        if item is strawberry.UNSET:
+            continue
+        name = field.name
+        if name.endswith("_ids"):
+            body[_camel(name[:-4]) + "s"] = (
+                None if item is None else [{"id": i} for i in item]
+            )
+        elif name.endswith("_id"):
+            body[_camel(name[:-3])] = None if item is None else {"id": item}
+        else:
+            body[_camel(name)] = to_rest(item)
+    return body
+
+
+def payload(
+    mutation: str, field: str, kind: Any, *, extra: dict[str, Any] | None = None
+) -> Any:
+    """Create `<Mutation>Payload` with the object under `field` and `errors`."""
+    title = mutation[0].upper() + mutation[1:]
+    namespace: dict[str, Any] = {
+        "__annotations__": {field: kind | None, "errors": list[UserError]},
+        field: strawberry.field(
+            default=None, description="The object after the change; null on errors."
+        ),
+        "errors": strawberry.field(
+            default_factory=list,
+            description="What the caller can fix; empty when the change was made.",
+        ),
+    }
+    for name, (annotation, description) in (extra or {}).items():
+        namespace["__annotations__"][name] = annotation
+        namespace[name] = strawberry.field(default=None, description=description)
+    cls = type(f"{title}Payload", (), namespace)
+    return strawberry.type(cls, description=f"The result of `{mutation}`.")
+
+
+DELETED = {"deleted_id": (strawberry.ID | None, "The id of the deleted object.")}
+
+
+async def attempt(
+    info: Info, mutation: str, call: Callable[[], Awaitable[Any]], input_name: str
+) -> tuple[Any, list[UserError]]:
+    """Check the matrix, make the call, sort its failure into payload or top level."""
+    row = capability(mutation)
+    await info.context.require(mutation, row.name[0].lower() + row.name[1:])
+    try:
+        return await call(), []
+    except InvalidInput as error:
+        return None, user_errors(error, input_name)
+    except UpstreamError as error:
+        raise from_upstream(error) from error
+
+
+def mutation(
+    kind: Any,
+    name: str,
+    *,
+    description: str,
+    input_type: Any = None,
+    input_required: bool = True,
+    method: str | None = None,
+    extra_args: dict[str, Any] | None = None,
+    body: Callable[[dict[str, Any]], Any] | None = None,
+    field: str | None = None,
+) -> Any:
+    """Make the root field of one capability that changes one object.
+
+    The REST method and path come from the capability table; `{id}` and the other
+    path parameters are filled from arguments of the same name. `body` builds the
+    request body from the arguments (default: the `input` converted to REST).
+    """
+    row = capability(name)
+    field = field or _camel(kind.RESOURCE.name)
+    is_delete = (method or row.method) == "DELETE"
+    result_type = payload(name, field, kind, extra=DELETED if is_delete else None)
+    params: dict[str, Any] = {**(extra_args or {})}
+    if "{id}" in row.path:
+        params = {"id": ID_ARGUMENT, **params}
+    if input_type is not None:
+        params["input"] = Annotated[
+            input_type if input_required else input_type | None,
+            strawberry.argument(description="The fields to set."),
+        ]
+
+    async def resolver(info: Info, **args: Any) -> Any:
+        ids = {
+            _camel(k): str(v)
+            for k, v in args.items()
+            if "{" + _camel(k) + "}" in row.path
+        }
+        target = path(row.path, **ids)
+        json_body = body(args) if body else to_rest(args.get("input"))
+        data, errors = await attempt(
+            info,
+            name,
+            lambda: info.context.session.send(
+                method or row.method, target, json=json_body, template=row.path
+            ),
+            "input",
+        )
+        if errors:
+            return result_type(errors=errors)
+        if is_delete:
+            return result_type(deleted_id=args.get("id") or args.get("user_id"))
+        return result_type(**{field: kind.from_rest(data)})
+
+    optional = frozenset() if input_required else frozenset({"input"})
+    sign(resolver, params, result_type | None, optional=optional)
+    return strawberry.mutation(resolver=resolver, description=description)
+
+
+def icon_upload(
+    kind: Any, name: str, *, part: str, file_part: str, keep: tuple[str, ...]
+) -> Any:
+    """Make `upload<Kind>Icon(id, icon: Upload!)`: a multipart PUT of the object.
+
+    The platform has no upload endpoint of its own: the icon travels as a file
+    part of the object's update, so the object's updatable fields (`keep`) are
+    read first and sent back unchanged beside the file.
+    """
+    row = capability(name)
+    field = _camel(kind.RESOURCE.name)
+    result_type = payload(name, field, kind)
+    params = {
+        "id": ID_ARGUMENT,
+        "icon": Annotated[Upload, strawberry.argument(description="The image file.")],
+    }
+
+    async def resolver(info: Info, id: str, icon: Any) -> Any:
+        session = info.context.session
+        target = path(row.path, id=id)
+
+        async def call() -> Any:
+            current = await session.send("GET", target, template=row.path)
+            fields = {k: current[k] for k in keep if k in current}
+            content = await icon.read()
+            files = {
+                part: (None, orjson.dumps(fields), "application/json"),
+                file_part: (
+                    icon.filename or "icon",
+                    content,
+                    icon.content_type or "application/octet-stream",
+                ),
+            }
+            return await session.send("PUT", target, files=files, template=row.path)
+
+        data, errors = await attempt(info, name, call, "icon")
+        if errors:
+            return result_type(errors=errors)
+        return result_type(**{field: kind.from_rest(data)})
+
+    sign(resolver, params, result_type | None)
+    return strawberry.mutation(
+        resolver=resolver,
+        description=f"Upload the {kind.RESOURCE.name.replace('_', ' ')}'s icon "
+        "(GraphQL multipart request).",
+    )

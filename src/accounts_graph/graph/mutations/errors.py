@@ -1,0 +1,86 @@
+"""What a caller can fix comes back in the payload as `UserError`s."""
+
+from enum import Enum
+
+import strawberry
+
+from accounts_graph.upstream.errors import UpstreamStatusError
+
+
+@strawberry.enum(description="Why the Accounts API refused an input.")
+class UserErrorCode(Enum):
+    INVALID = strawberry.enum_value(
+        "INVALID", description="A field's value is missing or not acceptable."
+    )
+    INVALID_STATE = strawberry.enum_value(
+        "INVALID_STATE",
+        description="The object's current state does not allow this action.",
+    )
+    CONFLICT = strawberry.enum_value(
+        "CONFLICT", description="It conflicts with other objects (e.g. still in use)."
+    )
+    UNSUPPORTED = strawberry.enum_value(
+        "UNSUPPORTED", description="The kind of content is not accepted."
+    )
+
+
+@strawberry.type(description="A refusal the caller can fix by changing its input.")
+class UserError:
+    message: str = strawberry.field(description="What is wrong, for people.")
+    field: list[str] | None = strawberry.field(
+        description="Path of the offending input field, when one is to blame."
+    )
+    code: UserErrorCode = strawberry.field(description="What kind of refusal.")
+    platform_code: str | None = strawberry.field(
+        description="The Accounts API's own error code, when it gives one."
+    )
+
+
+def _field_path(rest_field: str, input_name: str) -> list[str] | None:
+    """Map a REST field (`address.country`) to the input path that carried it.
+
+    Input objects are named `input`; a refusal of a scalar argument (an icon,
+    a password) names that argument alone.
+    """
+    if not rest_field or rest_field == "rql":
+        return None
+    if input_name != "input":
+        return [input_name]
+    parts = [p for p in rest_field.replace("[", ".").replace("]", "").split(".") if p]
+    parts = [p[0].lower() + p[1:] if p else p for p in parts]
+    return [input_name, *parts] if input_name else parts
+
+
+def user_errors(
+    error: UpstreamStatusError, input_name: str = "input"
+) -> list[UserError]:
+    """Turn a 400/409/415 answer into payload errors, one per field message."""
+    problem_type = str(error.problem.get("type") or "")
+    platform_code = problem_type.rpartition("#")[2] if "#" in problem_type else None
+    pairs = error.field_errors
+    if error.status == 409:
+        code = UserErrorCode.CONFLICT
+    elif error.status == 415:
+        code = UserErrorCode.UNSUPPORTED
+    elif any(field == "status" for field, _ in pairs):
+        code = UserErrorCode.INVALID_STATE
+    else:
+        code = UserErrorCode.INVALID
+    if not pairs:
+        message = str(
+            error.problem.get("detail") or error.problem.get("title") or error
+        )
+        return [
+            UserError(
+                message=message, field=None, code=code, platform_code=platform_code
+            )
+        ]
+    return [
+        UserError(
+            message=message,
+            field=None if field == "status" else _field_path(field, input_name),
+            code=UserErrorCode.INVALID_STATE if field == "status" else code,
+            platform_code=platform_code,
+        )
+        for field, message in pairs
+    ]
