@@ -8,12 +8,8 @@ import pytest
 from mpt_api_client.rql import RQLQuery
 
 from accounts_graph.platform.resources import BY_NAME
-from accounts_graph.sandbox.rql import (
-    RqlError,
-    compile_filter,
-    compile_order,
-    parse_query,
-)
+from accounts_graph.sandbox.rql import RqlError, parse_query
+from accounts_graph.sandbox.rql_sql import compile_filter, compile_order
 
 ACC_1, ACC_2, ACC_3, ACC_4 = (f"ACC-{n}{n}{n}{n}-{n}{n}{n}{n}" for n in "1234")
 UGR_1, UGR_2, UGR_3 = (f"UGR-{n}{n}{n}{n}-{n}{n}{n}{n}" for n in "123")

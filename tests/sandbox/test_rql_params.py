@@ -14,10 +14,9 @@ from accounts_graph.sandbox.rql import (
     Quantified,
     Query,
     RqlError,
-    compile_filter,
-    field_sql,
     parse_query,
 )
+from accounts_graph.sandbox.rql_sql import compile_filter, field_sql
 
 ACCOUNT = BY_NAME["account"]
 BUYER = BY_NAME["buyer"]

@@ -15,7 +15,7 @@ from accounts_graph.sandbox.context import (
     parse,
     sandbox_of,
 )
-from accounts_graph.sandbox.rql import compile_filter, compile_order
+from accounts_graph.sandbox.rql_sql import compile_filter, compile_order
 from accounts_graph.sandbox.scope import scope_condition
 from accounts_graph.sandbox.shaping import omitted_fields, shape
 
