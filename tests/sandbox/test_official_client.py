@@ -247,22 +247,13 @@ def test_client_iterates_over_every_object(
 ) -> None:
     collection = COLLECTIONS[name]
     total = _rest_total(rest, tokens, collection.path(target))
+    # Small pages make every collection span several; licensees are many already.
+    batch_size = 100 if name == "licensees" else 7
 
-    ids = [item.id for item in collection.service(mpt, target).iterate(batch_size=7)]
+    ids = [i.id for i in collection.service(mpt, target).iterate(batch_size=batch_size)]
 
     assert len(ids) == total
     assert len(set(ids)) == total
-
-
-def test_client_iterates_licensees_in_pages_of_100(
-    mpt: MPTClient, rest: httpx.Client, tokens: dict[str, str]
-) -> None:
-    total = _rest_total(rest, tokens, "/licensees")
-
-    ids = [item.id for item in mpt.accounts.licensees.iterate()]
-
-    assert total > 100
-    assert len(set(ids)) == len(ids) == total
 
 
 def test_client_lists_the_groups_of_a_member(mpt: MPTClient, target: Target) -> None:

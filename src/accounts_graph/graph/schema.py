@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from accounts_graph.graph import resolve
 from accounts_graph.graph.account import Account, AccountQueries
@@ -22,8 +24,18 @@ from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
 from accounts_graph.graph.errors import ErrorCode, FacadeError
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
 from accounts_graph.graph.module import Module, ModuleQueries
+from accounts_graph.graph.mutations.account import AccountMutations
+from accounts_graph.graph.mutations.account_user import AccountUserMutations
+from accounts_graph.graph.mutations.api_token import ApiTokenMutations
 from accounts_graph.graph.mutations.buyer import BuyerMutations
+from accounts_graph.graph.mutations.cloud_tenant import CloudTenantMutations
+from accounts_graph.graph.mutations.erp_link import ErpLinkMutations
+from accounts_graph.graph.mutations.licensee import LicenseeMutations
+from accounts_graph.graph.mutations.seller import SellerMutations
+from accounts_graph.graph.mutations.user import UserMutations
+from accounts_graph.graph.mutations.user_group import UserGroupMutations
 from accounts_graph.graph.node import Node
+from accounts_graph.graph.outcomes import ErrorCodes, log_errors
 from accounts_graph.graph.seller import Seller, SellerQueries
 from accounts_graph.graph.user import User, UserQueries
 from accounts_graph.graph.user_group import UserGroup, UserGroupQueries
@@ -127,7 +139,21 @@ class UpstreamCost(SchemaExtension):
         }
 
 
-Mutation = merge_types("Mutation", (BuyerMutations,))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutations,
+        AccountUserMutations,
+        ApiTokenMutations,
+        BuyerMutations,
+        CloudTenantMutations,
+        ErpLinkMutations,
+        LicenseeMutations,
+        SellerMutations,
+        UserMutations,
+        UserGroupMutations,
+    ),
+)
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Every capability of the role matrix that changes something, one field each."
 )
@@ -137,9 +163,19 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "and the caller."
 )
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        log_errors(errors, execution_context)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     types=list(_NODE_TYPES.values()),
-    extensions=[UpstreamCost],
+    extensions=[UpstreamCost, ErrorCodes],
 )

@@ -98,17 +98,35 @@ def _role_of(store: Store, account_id: str) -> Role:
     return Role(account["type"])
 
 
-_BY_ROUTE: dict[tuple[str, str], Capability] = {
-    (row.method, row.path): row for row in CAPABILITIES
-}
+# Two rows can share a route: "Update buyer" and "Upload an icon" are both
+# PUT /buyers/{id}, for different roles. A route is open to a role holding any
+# of its rows; the handler then checks the row its body actually uses.
+_BY_ROUTE: dict[tuple[str, str], tuple[Capability, ...]] = {}
+for _row in CAPABILITIES:
+    _BY_ROUTE[(_row.method, _row.path)] = (
+        *_BY_ROUTE.get((_row.method, _row.path), ()),
+        _row,
+    )
 
 
-def require(caller: Caller, method: str, path: str) -> None:
+def holds(caller: Caller, method: str, path: str, name: str | None = None) -> bool:
+    """Tell whether the caller holds (method, path), or its row called `name`."""
+    rows = _BY_ROUTE[(method, path)]
+    return any(
+        row.allows(caller.role) for row in rows if name is None or row.name == name
+    )
+
+
+def require(caller: Caller, method: str, path: str, name: str | None = None) -> None:
     """Refuse a caller whose role lacks the capability behind (method, path).
+
+    `name` narrows a route that serves several rows to one of them.
 
     Raises:
         ApiProblem: 403 when the matrix does not grant the caller's role.
     """
-    row = _BY_ROUTE[(method, path)]
-    if not row.allows(caller.role):
-        raise ApiProblem(403, f"{caller.role.value} accounts may not use '{row.name}'.")
+    if holds(caller, method, path, name):
+        return
+    rows = _BY_ROUTE[(method, path)]
+    row = next((r for r in rows if name is None or r.name == name), rows[0])
+    raise ApiProblem(403, f"{caller.role.value} accounts may not use '{row.name}'.")

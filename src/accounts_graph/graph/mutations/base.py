@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import orjson
 import strawberry
 from strawberry.file_uploads import Upload
+from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from accounts_graph.graph.context import Info
 from accounts_graph.graph.errors import from_upstream
@@ -36,10 +37,20 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+def _holds_ids(field: dataclasses.Field[Any]) -> bool:
+    """Tell whether an input field is typed `ID` (or a list of them)."""
+    kind: Any = field.type
+    while isinstance(kind, StrawberryOptional | StrawberryList):
+        kind = kind.of_type
+    return kind is strawberry.ID
+
+
 def to_rest(value: Any) -> Any:
     """Convert an input object to a REST body.
 
-    Unset fields are left out; `x_id` becomes `x: {id}`, `x_ids` a list of them.
+    Unset fields are left out; an `ID` field `x_id` becomes `x: {id}`, an `x_ids`
+    list of them `xs: [{id}]`. Other fields named `…_id` (`externalId`, `taxId`)
+    are plain strings and keep their name.
     """
     if isinstance(value, Enum):
         return value.value
@@ -53,11 +64,11 @@ def to_rest(value: Any) -> Any:
         if item is strawberry.UNSET:
             continue
         name = field.name
-        if name.endswith("_ids"):
+        if name.endswith("_ids") and _holds_ids(field):
             body[_camel(name[:-4]) + "s"] = (
                 None if item is None else [{"id": i} for i in item]
             )
-        elif name.endswith("_id"):
+        elif name.endswith("_id") and _holds_ids(field):
             body[_camel(name[:-3])] = None if item is None else {"id": item}
         else:
             body[_camel(name)] = to_rest(item)
@@ -65,20 +76,27 @@ def to_rest(value: Any) -> Any:
 
 
 def payload(
-    mutation: str, field: str, kind: Any, *, extra: dict[str, Any] | None = None
+    mutation: str,
+    field: str | None,
+    kind: Any,
+    *,
+    extra: dict[str, Any] | None = None,
 ) -> Any:
-    """Create `<Mutation>Payload` with the object under `field` and `errors`."""
+    """Create `<Mutation>Payload`: `errors`, the object under `field` (none for a
+    deletion), and the `extra` fields."""
     title = mutation[0].upper() + mutation[1:]
     namespace: dict[str, Any] = {
-        "__annotations__": {field: kind | None, "errors": list[UserError]},
-        field: strawberry.field(
-            default=None, description="The object after the change; null on errors."
-        ),
+        "__annotations__": {"errors": list[UserError]},
         "errors": strawberry.field(
             default_factory=list,
             description="What the caller can fix; empty when the change was made.",
         ),
     }
+    if field is not None:
+        namespace["__annotations__"][field] = kind | None
+        namespace[field] = strawberry.field(
+            default=None, description="The object after the change; null on errors."
+        )
     for name, (annotation, description) in (extra or {}).items():
         namespace["__annotations__"][name] = annotation
         namespace[name] = strawberry.field(default=None, description=description)
@@ -87,6 +105,10 @@ def payload(
 
 
 DELETED = {"deleted_id": (strawberry.ID | None, "The id of the deleted object.")}
+
+Extra = dict[str, tuple[Any, str, Callable[[Raw], Any]]]
+"""Payload fields beside the object: name → (annotation, description, value taken
+from the REST answer)."""
 
 
 async def attempt(
@@ -114,17 +136,27 @@ def mutation(
     extra_args: dict[str, Any] | None = None,
     body: Callable[[dict[str, Any]], Any] | None = None,
     field: str | None = None,
+    extra: Extra | None = None,
+    reread: str | None = None,
+    errors_at: str = "input",
 ) -> Any:
     """Make the root field of one capability that changes one object.
 
     The REST method and path come from the capability table; `{id}` and the other
     path parameters are filled from arguments of the same name. `body` builds the
     request body from the arguments (default: the `input` converted to REST).
+    `extra` adds payload fields read from the REST answer. `reread` is a path
+    (same parameters) to GET the object from when the answer has no body, e.g.
+    a DELETE of a relation: the payload then carries the object, not `deletedId`.
+    `errors_at` names the argument a refused field is blamed on.
     """
     row = capability(name)
     field = field or _camel(kind.RESOURCE.name)
-    is_delete = (method or row.method) == "DELETE"
-    result_type = payload(name, field, kind, extra=DELETED if is_delete else None)
+    is_delete = (method or row.method) == "DELETE" and reread is None
+    fields = {k: (a, d) for k, (a, d, _) in (extra or {}).items()}
+    if is_delete:
+        fields.update(DELETED)
+    result_type = payload(name, None if is_delete else field, kind, extra=fields)
     params: dict[str, Any] = {**(extra_args or {})}
     if "{id}" in row.path:
         params = {"id": ID_ARGUMENT, **params}
@@ -142,19 +174,23 @@ def mutation(
         }
         target = path(row.path, **ids)
         json_body = body(args) if body else to_rest(args.get("input"))
-        data, errors = await attempt(
-            info,
-            name,
-            lambda: info.context.session.send(
+        session = info.context.session
+
+        async def call() -> Any:
+            data = await session.send(
                 method or row.method, target, json=json_body, template=row.path
-            ),
-            "input",
-        )
+            )
+            if data is None and reread is not None:
+                data = await session.send("GET", path(reread, **ids), template=reread)
+            return data
+
+        data, errors = await attempt(info, name, call, errors_at)
         if errors:
             return result_type(errors=errors)
         if is_delete:
             return result_type(deleted_id=args.get("id") or args.get("user_id"))
-        return result_type(**{field: kind.from_rest(data)})
+        values = {k: get(data) for k, (_, _, get) in (extra or {}).items()}
+        return result_type(**{field: kind.from_rest(data)}, **values)
 
     optional = frozenset() if input_required else frozenset({"input"})
     sign(resolver, params, result_type | None, optional=optional)
@@ -177,13 +213,17 @@ def icon_upload(
         "id": ID_ARGUMENT,
         "icon": Annotated[Upload, strawberry.argument(description="The image file.")],
     }
+    # Kept fields the platform leaves out unless asked must be read too, or the
+    # PUT would send them back empty.
+    hidden = [k for k in keep if k in kind.RESOURCE.optional_fields]
+    select = "select=" + ",".join(f"+{k}" for k in hidden) if hidden else ""
 
     async def resolver(info: Info, id: str, icon: Any) -> Any:
         session = info.context.session
         target = path(row.path, id=id)
 
         async def call() -> Any:
-            current = await session.send("GET", target, template=row.path)
+            current = await session.send("GET", target, query=select, template=row.path)
             fields = {k: current[k] for k in keep if k in current}
             content = await icon.read()
             files = {

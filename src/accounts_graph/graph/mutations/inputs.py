@@ -48,3 +48,13 @@ class BuyerExternalIdsInput:
     account_external_id: str | None = strawberry.field(
         default=UNSET, description="External id (CDG) of the account (≤ 250 chars)."
     )
+
+
+@strawberry.input(description="A user's language and regional settings.")
+class UserSettingsInput:
+    culture_code: str | None = strawberry.field(
+        default=UNSET, description="Culture for dates and numbers, e.g. en-US (≤ 5)."
+    )
+    language_code: str | None = strawberry.field(
+        default=UNSET, description="Language of the interface, e.g. en (≤ 5 chars)."
+    )
