@@ -93,6 +93,13 @@ class AccessLog:
             )
 
 
+def quiet_http_loggers() -> None:
+    """Keep httpx and httpcore below INFO: their lines carry full URLs (RQL values
+    a caller typed) and, at DEBUG, headers; our own lines replace them."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 async def _icon(request: Request) -> Response:
     collection = request.path_params["collection"]
     if collection not in ICON_COLLECTIONS:
@@ -131,6 +138,7 @@ def create_app(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
     """Build the facade over the Accounts API at `upstream_url`."""
+    quiet_http_loggers()
     http = build_http_client(upstream_url, timeout=timeout, transport=transport)
     view = GraphQLView(http, graphiql=graphiql, identity_ttl=identity_ttl)
 

@@ -16,6 +16,7 @@ from accounts_graph.sandbox.context import (
     sandbox_of,
 )
 from accounts_graph.sandbox.rql_sql import compile_filter, compile_order
+from accounts_graph.sandbox.rql_syntax import query_renamed
 from accounts_graph.sandbox.scope import scope_condition
 from accounts_graph.sandbox.shaping import omitted_fields, shape
 
@@ -34,6 +35,9 @@ def list_page(
 ) -> Response:
     """Answer one RQL list request over `resource` as the caller sees it."""
     query = parse(request, resource)
+    if user_view:
+        # Members are shown by their user id, so that is what `id` means here.
+        query = query_renamed(query, "id", "user.id")
     scope, params = scope_condition(resource, caller)
     conditions = [f"({scope})"]
     if narrowing is not None:

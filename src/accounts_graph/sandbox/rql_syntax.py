@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 # A dotted path of field names, e.g. `account.id` or `audit.created.at`.
@@ -98,3 +98,28 @@ class Query:
     offset: int = 0
     # The official client may append `render()`; the sandbox has no templates.
     render: bool = False
+
+
+def renamed(node: Node, old: str, new: str) -> Node:
+    """Return `node` with every top-level path `old` read as `new`.
+
+    Paths inside `any`/`all` start at the element, so they are left alone.
+    """
+    match node:
+        case Compare() | Like() | In():
+            return replace(node, path=new) if node.path == old else node
+        case And(children) | Or(children):
+            return type(node)(tuple(renamed(c, old, new) for c in children))
+        case Not(child):
+            return Not(renamed(child, old, new))
+        case Quantified():
+            return node
+
+
+def query_renamed(query: Query, old: str, new: str) -> Query:
+    """Return `query` reading the path `old` as `new` in filter and order."""
+    return replace(
+        query,
+        filter=None if query.filter is None else renamed(query.filter, old, new),
+        order=tuple((desc, new if path == old else path) for desc, path in query.order),
+    )

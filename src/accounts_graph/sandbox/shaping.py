@@ -48,7 +48,13 @@ def visible_fields(resource: Resource, caller: Caller, select: Selection) -> lis
 def omitted_fields(resource: Resource, caller: Caller, select: Selection) -> list[str]:
     """Return the optional fields left out, for `$meta.omitted`."""
     names = visible_fields(resource, caller, select)
-    return [f.name for f in resource.fields if f.optional and f.name not in names]
+    return [
+        f.name
+        for f in resource.fields
+        if f.optional
+        and f.name not in names
+        and (caller.is_operations or not f.operations_only)
+    ]
 
 
 def shape(
