@@ -141,6 +141,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--log-level", dest="log_level")
 
     commands.add_parser("export-schema", help="print the GraphQL SDL")
+    commands.add_parser(
+        "capabilities", help="print the role matrix as a Markdown table"
+    )
 
     tokens = commands.add_parser("tokens", help="print the sandbox's demo tokens")
     tokens.add_argument("--db", dest="db_path", type=Path, help="SQLite file")
@@ -152,6 +155,11 @@ def main(argv: list[str] | None = None) -> None:
     command = args.pop("command")
     if command == "export-schema":
         _export_schema()
+        return
+    if command == "capabilities":
+        from accounts_graph.platform.capabilities import markdown_table
+
+        print(markdown_table())
         return
     settings = Settings.from_env(**args)
     _configure_logging(settings.log_level)

@@ -619,3 +619,21 @@ def capability(graphql_name: str) -> Capability:
         KeyError: no row maps to that field.
     """
     return BY_GRAPHQL[graphql_name]
+
+
+def markdown_table() -> str:
+    """Render the matrix as the README's table: one row per capability."""
+    order = (P, C, V, O)
+    head = "| collection | capability | " + " | ".join(r.value for r in order)
+    lines = [
+        head + " | REST | GraphQL |",
+        "|---|---|" + "---|" * len(order) + "---|---|",
+    ]
+    for row in CAPABILITIES:
+        marks = " | ".join("✅" if role in row.roles else "" for role in order)
+        note = "" if row.in_seed else " ¹"
+        lines.append(
+            f"| {row.collection} | {row.name}{note} | {marks} | "
+            f"`{row.method} {row.path}` | `{row.graphql}` |"
+        )
+    return "\n".join(lines)
