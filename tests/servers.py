@@ -13,7 +13,10 @@ import uvicorn
 @contextmanager
 def running(app: Any) -> Iterator[str]:
     """Serve `app` on a free loopback port; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio turns Nagle's algorithm off only on sockets
+    # that say they are TCP, and accepted sockets inherit the listener's proto.
+    # With Nagle on, every response waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]

@@ -5,24 +5,28 @@ import asyncio
 import logging
 import socket
 import sys
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
 
-from accounts_graph.settings import Settings
+from accounts_graph.settings import LOG_FORMAT, Settings
 
 logger = logging.getLogger("accounts_graph")
 
 
 def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not the default 0: asyncio turns Nagle's algorithm off only on
+    # connections whose protocol says TCP, and they inherit it from this socket.
+    # With Nagle on, a keep-alive answer written in two parts (head, body) waits
+    # for the client's delayed ACK: about 40 ms a request.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
@@ -44,6 +48,8 @@ def _print_banner(
     settings: Settings, upstream: str, tokens: list[dict[str, str]]
 ) -> None:
     print(f"accounts-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql")
+    if settings.workers > 1:
+        print(f"  {settings.workers} worker processes")
     print(f"  upstream Accounts API: {upstream}")
     if tokens:
         print("  demo tokens (send as 'Authorization: Bearer <token>'):")
@@ -53,7 +59,7 @@ def _print_banner(
 
 
 async def _serve(settings: Settings) -> None:
-    from accounts_graph.app import create_app
+    from accounts_graph.app import create_app, tune_gc
 
     servers = []
     tokens: list[dict[str, str]] = []
@@ -76,7 +82,55 @@ async def _serve(settings: Settings) -> None:
         (_server(facade, settings), [_bound_socket(settings.host, settings.port)])
     )
     _print_banner(settings, upstream, tokens)
+    tune_gc()
     await asyncio.gather(*(server.serve(sockets=socks) for server, socks in servers))
+
+
+def _serve_workers(settings: Settings) -> None:
+    """Run `settings.workers` facade processes behind one socket.
+
+    Each worker builds its facade from the environment (`app_from_env`); the
+    embedded sandbox, when no upstream is configured, runs once in this process
+    on a thread, and the workers reach it by the URL exported to them.
+    """
+    tokens: list[dict[str, str]] = []
+    sandbox_server: uvicorn.Server | None = None
+    thread: threading.Thread | None = None
+    if settings.upstream_url is None:
+        from accounts_graph.sandbox.app import create_sandbox_app
+        from accounts_graph.sandbox.bootstrap import demo_tokens
+
+        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+        sandbox = create_sandbox_app(settings.db_path, settings.scale)
+        sock = _bound_socket(settings.sandbox_host, settings.sandbox_port)
+        host, port = sock.getsockname()[:2]
+        settings = replace(settings, upstream_url=f"http://{host}:{port}")
+        sandbox_server = _server(sandbox, settings)
+        thread = threading.Thread(
+            target=sandbox_server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        thread.start()
+        while not sandbox_server.started and thread.is_alive():
+            time.sleep(0.01)
+        tokens = demo_tokens(sandbox.state.sandbox.store)
+    assert settings.upstream_url is not None
+    settings.export()
+    _print_banner(settings, settings.upstream_url, tokens)
+    try:
+        uvicorn.run(
+            "accounts_graph.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+            log_config=None,
+        )
+    finally:
+        if sandbox_server is not None and thread is not None:
+            sandbox_server.should_exit = True
+            thread.join(timeout=10)
 
 
 async def _sandbox(settings: Settings) -> None:
@@ -130,6 +184,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", dest="db_path", type=Path, help="sandbox SQLite file")
     serve.add_argument("--scale", type=int, help="sandbox dataset multiplier")
     serve.add_argument("--log-level", dest="log_level", help="DEBUG, INFO, WARNING…")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="facade processes (default 1); the embedded sandbox still runs once",
+    )
 
     sandbox = commands.add_parser("sandbox", help="run the embedded Accounts API alone")
     sandbox.add_argument("--host", dest="sandbox_host", help="default 127.0.0.1")
@@ -163,7 +222,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     settings = Settings.from_env(**args)
     _configure_logging(settings.log_level)
-    if command == "serve":
+    if command == "serve" and settings.workers > 1:
+        _serve_workers(settings)
+    elif command == "serve":
         asyncio.run(_serve(settings))
     elif command == "sandbox":
         asyncio.run(_sandbox(settings))

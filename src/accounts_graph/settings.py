@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENV_PREFIX = "ACCOUNTS_GRAPH_"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def default_db_path() -> Path:
@@ -27,6 +28,8 @@ class Settings:
     upstream_timeout: float = 10.0
     log_level: str = "INFO"
     graphiql: bool = True
+    # Facade processes behind one socket; the embedded sandbox still runs once.
+    workers: int = 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -43,6 +46,7 @@ class Settings:
             ("sandbox_port", int),
             ("upstream_timeout", float),
             ("log_level", str),
+            ("workers", int),
         ):
             raw = env.get(ENV_PREFIX + name.upper())
             if raw:
@@ -51,3 +55,18 @@ class Settings:
             values["graphiql"] = env[ENV_PREFIX + "GRAPHIQL"].lower() in ("1", "true")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)  # type: ignore[arg-type]
+
+    def export(self) -> None:
+        """Write the facade's settings to `ACCOUNTS_GRAPH_*` variables.
+
+        Worker processes started afterwards build the same facade from them with
+        `Settings.from_env()`.
+        """
+        os.environ.update(
+            {
+                ENV_PREFIX + "UPSTREAM_URL": self.upstream_url or "",
+                ENV_PREFIX + "UPSTREAM_TIMEOUT": str(self.upstream_timeout),
+                ENV_PREFIX + "LOG_LEVEL": self.log_level,
+                ENV_PREFIX + "GRAPHIQL": "true" if self.graphiql else "false",
+            }
+        )

@@ -3,6 +3,7 @@ loaders. Nothing here outlives the request, so callers never see each other's
 objects."""
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from accounts_graph.graph.errors import forbidden, from_upstream, unauthenticated
 from accounts_graph.graph.identity import Identity, IdentityCache, resolve_identity
 from accounts_graph.graph.loaders import ObjectByIdLoader, ObjectsByParentLoader
-from accounts_graph.graph.selection import optional_needs
+from accounts_graph.graph.selection import cached_optional_needs
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import Resource
@@ -32,7 +33,7 @@ class Context:
     _identity: Identity | None = None
     _identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict)
-    _needs: dict[str, set[str]] | None = None
+    _needs: Mapping[str, frozenset[str]] | None = None
     selections: dict[int, frozenset[str]] = field(default_factory=dict)
 
     async def identity(self) -> Identity:
@@ -43,6 +44,8 @@ class Context:
         Raises:
             FacadeError: UNAUTHENTICATED when the token is not valid.
         """
+        if self._identity is not None:
+            return self._identity
         async with self._identity_lock:
             if self._identity is None:
                 try:
@@ -71,13 +74,13 @@ class Context:
     def select_for(self, info: "Info", resource: Resource, *extra: str) -> str:
         """Return the `select` of requests for `resource` in this operation."""
         if self._needs is None:
-            self._needs = optional_needs(
+            self._needs = cached_optional_needs(
                 info.schema._schema,
                 info.operation,
                 info._raw_info.fragments,
                 RESOURCE_TYPES,
             )
-        wanted = sorted(self._needs.get(resource.name, set()) | set(extra))
+        wanted = sorted(self._needs.get(resource.name, frozenset()) | set(extra))
         return ",".join(f"+{name}" for name in wanted)
 
     def by_id(self, info: "Info", resource: Resource) -> ObjectByIdLoader:

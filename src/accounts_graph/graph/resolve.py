@@ -72,14 +72,25 @@ READS = {
 }
 
 
-async def _served_from_reference(info: Info, kind: type[FromRest]) -> bool:
-    """Tell whether a reference must be answered from its embedded fields.
+async def _served_from_reference(
+    info: Info, kind: type[FromRest], refs: list[Raw]
+) -> bool:
+    """Tell whether references must be answered from their embedded fields.
 
-    It must when the query asks for nothing more, and also when the caller may
-    not read the target's collection: a nested read follows its parent's rule
-    (a client reads its groups' modules, not the module catalogue).
+    They must when they carry everything the query asks for: the fields every
+    reference to the type embeds, plus any field of the resource this kind of
+    reference happens to embed (an account user's `user` carries its email). And
+    also when the caller may not read the target's collection: a nested read
+    follows its parent's rule (a client reads its groups' modules, not the
+    module catalogue).
     """
-    if selection(info) <= kind.FROM_REFERENCE:
+    extra = selection(info) - kind.FROM_REFERENCE
+    if not extra:
+        return True
+    fields = kind.RESOURCE.by_name
+    if all(name in fields for name in extra) and all(
+        name in ref for ref in refs for name in extra
+    ):
         return True
     identity = await info.context.identity()
     return not capability(READS[kind.RESOURCE.name]).allows(identity.role)
@@ -107,7 +118,7 @@ async def load_reference(info: Info, kind: type[T], ref: Any) -> T | None:
     """Resolve a reference: from its embedded fields when they suffice."""
     if not isinstance(ref, dict) or "id" not in ref:
         return None
-    if await _served_from_reference(info, kind):
+    if await _served_from_reference(info, kind, [ref]):
         return kind.from_rest(ref)
     return await load_by_id(info, kind, ref["id"])
 
@@ -117,7 +128,7 @@ async def load_references(info: Info, kind: type[T], refs: Any) -> list[T]:
     if not isinstance(refs, list):
         return []
     valid = [ref for ref in refs if isinstance(ref, dict) and "id" in ref]
-    if await _served_from_reference(info, kind):
+    if await _served_from_reference(info, kind, valid):
         return [kind.from_rest(ref) for ref in valid]
     loader = info.context.by_id(info, kind.RESOURCE)
     found = await upstream(loader.load_many([ref["id"] for ref in valid]))

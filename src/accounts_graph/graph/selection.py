@@ -1,7 +1,8 @@
 """Reading the query: which fields a selection asks for, and which optional REST
 fields the whole operation needs per resource (sent once as `select=+…`)."""
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
 
 from graphql import (
     FieldNode,
@@ -89,3 +90,41 @@ def optional_needs(
         visitor.type_info = type_info
         visit(fragment, TypeInfoVisitor(type_info, visitor))
     return visitor.needs
+
+
+# Operations by query text and name: clients repeat a handful of them.
+_NEEDS_CACHE_SIZE = 256
+_needs_cache: OrderedDict[tuple[str, str | None], Mapping[str, frozenset[str]]] = (
+    OrderedDict()
+)
+
+
+def cached_optional_needs(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    resources: dict[str, Resource],
+) -> Mapping[str, frozenset[str]]:
+    """Return `optional_needs`, remembered by the operation's text and name.
+
+    The text decides the whole document, fragments included, so the answer
+    is the same for every request that sends it; an operation parsed without
+    its source text is walked each time.
+    """
+    if operation.loc is None:
+        return _frozen(optional_needs(schema, operation, fragments, resources))
+    name = operation.name.value if operation.name else None
+    key = (operation.loc.source.body, name)
+    found = _needs_cache.get(key)
+    if found is not None:
+        _needs_cache.move_to_end(key)
+        return found
+    found = _frozen(optional_needs(schema, operation, fragments, resources))
+    _needs_cache[key] = found
+    if len(_needs_cache) > _NEEDS_CACHE_SIZE:
+        _needs_cache.popitem(last=False)
+    return found
+
+
+def _frozen(needs: dict[str, set[str]]) -> Mapping[str, frozenset[str]]:
+    return {name: frozenset(fields) for name, fields in needs.items()}

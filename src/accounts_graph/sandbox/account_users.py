@@ -88,6 +88,21 @@ def list_account_user_groups(request: Request) -> Response:
     return list_page(request, sandbox, USER_GROUP, caller, (f"t.id IN ({marks})", ids))
 
 
+def get_account_user_group(request: Request) -> Response:
+    """Get one group of a member (the official client reads this path too)."""
+    caller = caller_for(request, "GET", ONE)
+    sandbox = sandbox_of(request)
+    query = parse(request, USER_GROUP)
+    doc = membership(
+        sandbox, caller, request.path_params["accountId"], request.path_params["userId"]
+    )
+    group_id = request.path_params["userGroupId"]
+    if group_id not in {ref["id"] for ref in doc.get("groups") or []}:
+        raise not_found("User group", group_id)
+    group = fetch_visible(sandbox, USER_GROUP, caller, group_id)
+    return JSON(shape(sandbox.store, USER_GROUP, [group], caller, query.select)[0])
+
+
 def list_legacy(request: Request) -> Response:
     caller = caller_for(request, "GET", LIST)
     return list_page(request, sandbox_of(request), ACCOUNT_USER, caller)
@@ -109,6 +124,11 @@ def routes() -> list[Route]:
             Route(base, list_account_users),
             Route(base + "/{userId}", get_account_user),
             Route(base + "/{userId}/groups", list_account_user_groups),
+            Route(
+                base + "/{userId}/groups/{userGroupId}",
+                get_account_user_group,
+                methods=["GET"],
+            ),
         ]
     return [
         Route("/account-users", list_legacy),

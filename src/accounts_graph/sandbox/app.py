@@ -10,7 +10,23 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from accounts_graph.platform.resources import ACCOUNT_USER, RESOURCES
-from accounts_graph.sandbox import account_users, buyers, icons, users
+from accounts_graph.sandbox import (
+    account_users,
+    accounts,
+    api_tokens,
+    buyer_actions,
+    buyers,
+    cloud_tenants,
+    erp_links,
+    icons,
+    invitations,
+    licensees,
+    memberships,
+    openapi,
+    sellers,
+    user_groups,
+    users,
+)
 from accounts_graph.sandbox.bootstrap import bootstrap
 from accounts_graph.sandbox.context import PREFIX, Sandbox
 from accounts_graph.sandbox.listing import get_route, list_route
@@ -34,11 +50,22 @@ def _collection_routes() -> list[BaseRoute]:
 def api_routes() -> list[BaseRoute]:
     """Every route under the API prefix, literal collections before `{accountId}`."""
     return [
+        *openapi.routes(),
         *_collection_routes(),
         *icons.routes(),
+        *accounts.routes(),
+        *api_tokens.routes(),
         *buyers.routes(),
+        *buyer_actions.routes(),
+        *cloud_tenants.routes(),
+        *erp_links.routes(),
+        *licensees.routes(),
+        *sellers.routes(),
+        *user_groups.routes(),
         *users.routes(),
         *account_users.routes(),
+        *invitations.routes(),
+        *memberships.routes(),
     ]
 
 

@@ -41,7 +41,9 @@ def all_of(
     return store.select(resource, where, params, [], 1_000_000_000, 0)[0]
 
 
-def ordered(old: Iterable[dict[str, str]] | None, ids: Iterable[str]) -> list[dict[str, str]]:
+def ordered(
+    old: Iterable[dict[str, str]] | None, ids: Iterable[str]
+) -> list[dict[str, str]]:
     """Build a reference list of `ids`, keeping the order `old` already had.
 
     Lists the seed built keep their order; new members go to the end.
@@ -57,11 +59,14 @@ def buyer_sellers(store: Store, conn: sqlite3.Connection, buyer_id: str) -> None
     if buyer is None:
         return
     links = all_of(store, ERP_LINK, OF_BUYER, [buyer_id])
-    buyer["sellers"] = ordered(buyer.get("sellers"), (l["seller"]["id"] for l in links))
+    sellers = (link["seller"]["id"] for link in links)
+    buyer["sellers"] = ordered(buyer.get("sellers"), sellers)
     store.put(conn, BUYER, buyer)
 
 
-def group_users(store: Store, conn: sqlite3.Connection, group_ids: Iterable[str]) -> None:
+def group_users(
+    store: Store, conn: sqlite3.Connection, group_ids: Iterable[str]
+) -> None:
     """Refill the `users` of groups from the memberships that list them."""
     for group_id in set(group_ids):
         group = store.get(USER_GROUP, group_id)
@@ -75,7 +80,9 @@ def group_users(store: Store, conn: sqlite3.Connection, group_ids: Iterable[str]
 def user_accounts(store: Store, conn: sqlite3.Connection, user: Document) -> None:
     """Refill a user's `accounts` (and `currentAccount`) from its memberships."""
     members = all_of(store, ACCOUNT_USER, OF_USER, [user["id"]])
-    user["accounts"] = ordered(user.get("accounts"), (m["account"]["id"] for m in members))
+    user["accounts"] = ordered(
+        user.get("accounts"), (m["account"]["id"] for m in members)
+    )
     current = (user.get("currentAccount") or {}).get("id")
     if current not in {ref["id"] for ref in user["accounts"]}:
         user["currentAccount"] = user["accounts"][0] if user["accounts"] else None
@@ -101,7 +108,9 @@ def member_reach(store: Store, conn: sqlite3.Connection, account_id: str) -> Non
     groups = {g["id"]: g for g in all_of(store, USER_GROUP, OF_ACCOUNT, [account_id])}
     buyers = [b["id"] for b in all_of(store, BUYER, OF_ACCOUNT, [account_id])]
     for member in all_of(store, ACCOUNT_USER, OF_ACCOUNT, [account_id]):
-        mine = [groups[r["id"]] for r in member.get("groups") or [] if r["id"] in groups]
+        mine = [
+            groups[r["id"]] for r in member.get("groups") or [] if r["id"] in groups
+        ]
         if any(g.get("buyers") is None for g in mine):
             reached = buyers
         else:
@@ -128,14 +137,18 @@ def follow_link(
         else (LicenseeStatus.ACTIVE, LicenseeStatus.ENABLED)
     )
     where = f"{OF_BUYER} AND {OF_SELLER}"
-    for licensee in all_of(store, LICENSEE, where, [link["buyer"]["id"], link["seller"]["id"]]):
+    for licensee in all_of(
+        store, LICENSEE, where, [link["buyer"]["id"], link["seller"]["id"]]
+    ):
         if licensee.get("status") == before:
             licensee["status"] = str(after)
             record(licensee, write)
             store.put(conn, LICENSEE, licensee)
 
 
-def drop_links(write: Write, conn: sqlite3.Connection, where: str, value: str) -> set[str]:
+def drop_links(
+    write: Write, conn: sqlite3.Connection, where: str, value: str
+) -> set[str]:
     """Delete the ERP links matching `where`; return the buyers they linked.
 
     Licensees under a removed link fall back to Enabled, and each buyer's

@@ -50,9 +50,9 @@ def image_type(upload: Upload) -> str:
 
 
 def _refuse(upload: Upload, message: str) -> ApiProblem:
-    return ApiProblem(400, f"The {upload.field} is not accepted: {message}", {
-        upload.field: [message]
-    })
+    return ApiProblem(
+        400, f"The {upload.field} is not accepted: {message}", {upload.field: [message]}
+    )
 
 
 def _svg_problem(data: bytes) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts_graph.platform.resources import Resource
+from accounts_graph.platform.resources import MODULE, USER, Resource
 from accounts_graph.sandbox.auth import Caller
 from accounts_graph.sandbox.countries import ISO_3166_ALPHA_2
 from accounts_graph.sandbox.problems import ApiProblem
@@ -63,14 +63,11 @@ class Text(Spec):
         if not isinstance(value, str):
             yield path, f"The {path} field must be a string."
         elif len(value) < self.low or (self.high and len(value) > self.high):
-            bound = f"at most {self.high}" if self.high else "no limit of"
-            yield (
-                path,
-                (
-                    f"The {path} field must have at least {self.low} and {bound} "
-                    "characters."
-                ),
-            )
+            if self.high:
+                size = f"between {self.low} and {self.high} characters"
+            else:
+                size = f"at least {self.low} character(s)"
+            yield path, f"The {path} field must have {size}."
 
 
 @dataclass(frozen=True)
@@ -160,8 +157,8 @@ class Items(Spec):
 
 
 @dataclass(frozen=True)
-class Ref(Spec):
-    """A reference `{"id": ...}` to an object that exists and the caller may see.
+class IdOf(Spec):
+    """The id of an object that exists and the caller may see.
 
     An object outside the caller's scope is reported exactly like a missing
     one, so a refusal tells nothing about other accounts' data.
@@ -171,15 +168,24 @@ class Ref(Spec):
 
     def problems(self, value: Any, path: str, ctx: Checking) -> Iterator[Problem]:
         assert self.resource is not None
-        object_id = value.get("id") if isinstance(value, dict) else None
-        at = path + ".id"
-        if not isinstance(object_id, str) or not object_id:
-            yield at, f"The {at} field is required."
-        elif not _id_shape(self.resource).match(object_id):
-            yield at, f"'{object_id}' is not a {self.resource.prefix} id."
-        elif not _visible(ctx, self.resource, object_id):
+        if not isinstance(value, str) or not value:
+            yield path, f"The {path} field is required."
+        elif not _id_shape(self.resource).match(value):
+            yield path, f"'{value}' is not a {self.resource.prefix} id."
+        elif not _visible(ctx, self.resource, value):
             kind = self.resource.name.replace("_", " ").capitalize()
-            yield at, f"{kind} {object_id} does not exist."
+            yield path, f"{kind} {value} does not exist."
+
+
+@dataclass(frozen=True)
+class Ref(Spec):
+    """A reference `{"id": ...}` (other members ignored) to a visible object."""
+
+    resource: Resource | None = None
+
+    def problems(self, value: Any, path: str, ctx: Checking) -> Iterator[Problem]:
+        object_id = value.get("id") if isinstance(value, dict) else None
+        yield from IdOf(True, self.resource).problems(object_id, path + ".id", ctx)
 
 
 def refs(resource: Resource, *, required: bool = False, low: int = 0) -> Items:
@@ -244,8 +250,39 @@ ADDRESS: Rules = {
 PHONE: Rules = {"prefix": Text(False, 0, 10), "number": Text(False, 0, 15)}
 SETTINGS: Rules = {"cultureCode": Text(False, 0, 5), "languageCode": Text(False, 0, 5)}
 ELIGIBILITY: Rules = {"client": Flag(), "partner": Flag()}
+CONTACT: Rules = {
+    "name": Text(),
+    "firstName": Text(False, 0, 100),
+    "lastName": Text(False, 0, 100),
+    "email": Email(False),
+    "phone": Obj(False, PHONE),
+    "user": Ref(False, USER),
+}
 BUYER_EXTERNAL_IDS: Rules = {
     "erpCompanyContact": Text(False, 0, 250),
     "erpCustomer": Text(False, 0, 250),
     "accountExternalId": Text(False, 0, 250),
 }
+
+
+def as_messages(found: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+    """Turn problems into the platform's parametrised messages (`Buyer.errors`)."""
+    return [
+        {"id": "VALIDATION", "message": message, "parameters": {"field": path}}
+        for path, messages in found.items()
+        for message in messages
+    ]
+
+
+def unusable_modules(
+    store: Store, account: Mapping[str, Any], refs: Any
+) -> dict[str, list[str]]:
+    """Return the modules of a body's `modules` its account's type cannot use."""
+    found = {}
+    for index, ref in enumerate(refs or []):
+        module = store.get(MODULE, ref["id"]) or {}
+        if account.get("type") not in module.get("accountTypes", ()):
+            found[f"modules[{index}].id"] = [
+                f"Module {ref['id']} is not for {account.get('type')} accounts."
+            ]
+    return found

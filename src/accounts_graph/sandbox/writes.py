@@ -22,9 +22,10 @@ from starlette.routing import Route
 
 from accounts_graph.platform.resources import Resource
 from accounts_graph.sandbox.auth import Caller, holds
-from accounts_graph.sandbox.context import JSON, Sandbox, caller_for, parse, sandbox_of
+from accounts_graph.sandbox.context import JSON, Sandbox, caller_for, sandbox_of
 from accounts_graph.sandbox.problems import ApiProblem
-from accounts_graph.sandbox.shaping import shape
+from accounts_graph.sandbox.rql import RqlError, parse_query
+from accounts_graph.sandbox.shaping import Selection, shape
 from accounts_graph.sandbox.store import Document, Store
 
 # A file part larger than this is refused without being kept.
@@ -70,6 +71,7 @@ class Write:
     caller: Caller
     body: Any
     upload: Upload | None = None
+    select: Selection = ()
     now: str = field(default_factory=lambda: timestamp())
 
     @property
@@ -87,19 +89,18 @@ class Write:
         status: int = 200,
         *,
         user_view: bool = False,
+        extra: Mapping[str, Any] | None = None,
     ) -> Response:
-        """Answer with the object as the caller may read it.
+        """Answer with the object as the caller may read it (plus `extra` fields).
 
         Without `select`, a write answers every field the caller may read, so the
         change is visible without a second GET.
         """
-        select = parse(self.request, resource).select or tuple(
-            ("+", name) for name in resource.optional_fields
-        )
+        select = self.select or tuple(("+", name) for name in resource.optional_fields)
         shaped = shape(
             self.store, resource, [doc], self.caller, select, user_view=user_view
         )
-        return JSON(shaped[0], status_code=status)
+        return JSON({**shaped[0], **(extra or {})}, status_code=status)
 
 
 Action = Callable[[Write], Response]
@@ -132,11 +133,23 @@ def endpoint(
 
     async def handler(request: Request) -> Response:
         caller = await run_in_threadpool(caller_for, request, method, template)
+        select = _select_of(request)
         data, upload = await read_body(request, body)
-        write = Write(request, sandbox_of(request), caller, data, upload)
+        write = Write(request, sandbox_of(request), caller, data, upload, select)
         return await run_in_threadpool(action, write)
 
     return handler
+
+
+def _select_of(request: Request) -> Selection:
+    """Read `select` before the write: a bad query must not follow a done write.
+
+    Only the syntax is checked; names the resource lacks select nothing.
+    """
+    try:
+        return parse_query(request.url.query).select
+    except RqlError as error:
+        raise ApiProblem(400, str(error), {"rql": [str(error)]}) from error
 
 
 def require_row(write: Write, method: str, template: str, update: str) -> bool:
@@ -200,7 +213,7 @@ def _check_shape(value: Any, spec: BodySpec) -> Any:
     expected = list if spec.shape == "array" else dict
     if isinstance(value, expected):
         return value
-    kind = "an array" if expected is list else "an object"
+    kind = "array" if expected is list else "object"
     message = f"The body must be a JSON {kind}."
     raise ApiProblem(400, message, {"body": [message]})
 
@@ -298,7 +311,7 @@ def move(doc: Document, write: Write, kind: str, action: str, rule: Move) -> Non
     """
     if doc.get("status") not in rule.allowed:
         raise refuse_move(kind, doc, action, rule.allowed)
-    doc["status"] = rule.to(doc) if callable(rule.to) else rule.to
+    doc["status"] = str(rule.to(doc) if callable(rule.to) else rule.to)
     record(doc, write, *rule.events)
 
 
