@@ -1,5 +1,7 @@
 """The README's commands and examples work as written."""
 
+import base64
+import json
 import os
 import re
 import subprocess
@@ -16,6 +18,10 @@ from accounts_graph.sandbox.seed import demo_tokens
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 BIN = Path(sys.executable).parent
+# A 1x1 transparent PNG.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 
 def _fenced(language: str) -> list[str]:
@@ -90,7 +96,7 @@ def test_serve_answers_graphiql_as_html(served: str) -> None:
 
 
 def test_readme_example_query_returns_nested_data(served: str) -> None:
-    [query] = _fenced("graphql")
+    query = _fenced("graphql")[0]
     token = next(t.bearer for t in demo_tokens() if t.role == "Client")
 
     body = httpx.post(
@@ -107,6 +113,41 @@ def test_readme_example_query_returns_nested_data(served: str) -> None:
     buyer = account["buyers"][0]
     assert buyer["erpLinks"][0]["seller"]["name"]
     assert buyer["licensees"]
+
+
+@pytest.mark.parametrize("index", [1, 2])
+def test_readme_example_mutations_succeed(served: str, index: int) -> None:
+    mutation = _fenced("graphql")[index]
+    token = next(t.bearer for t in demo_tokens() if t.role == "Client")
+
+    body = httpx.post(
+        served + "/graphql",
+        json={"query": mutation},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+
+    assert "errors" not in body
+    [payload] = body["data"].values()
+    assert payload["errors"] == []
+    assert next(v for k, v in payload.items() if k != "errors")["id"]
+
+
+def test_readme_icon_upload_with_curl(served: str, tmp_path: Path) -> None:
+    [command] = [b for b in _fenced("sh") if "uploadBuyerIcon" in b]
+    command = command.replace("http://127.0.0.1:8000", served)
+    (tmp_path / "logo.png").write_bytes(PNG)
+
+    answer = subprocess.run(
+        ["sh", "-c", command], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+
+    payload = json.loads(answer)["data"]["uploadBuyerIcon"]
+    assert payload["errors"] == []
+    icon = httpx.get(served + payload["buyer"]["iconUrl"])
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/png"
+    assert icon.content == PNG
 
 
 def test_schema_file_equals_the_exported_schema() -> None:
