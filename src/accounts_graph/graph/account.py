@@ -1,13 +1,12 @@
 """Accounts: the client, vendor and operations organisations of the platform."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import AccountExternalIds, Address, Audit, Eligibility
 from accounts_graph.graph.connection import Connection
-from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import AccountStatus, AccountType, ServiceLevel, to_enum
 from accounts_graph.graph.filters import (
     DateTimeFilter,
@@ -18,16 +17,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.relations import children
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import ACCOUNT, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account_user import AccountUser
-    from accounts_graph.graph.api_token import ApiToken
-    from accounts_graph.graph.buyer import Buyer
-    from accounts_graph.graph.cloud_tenant import CloudTenant
-    from accounts_graph.graph.licensee import Licensee
-    from accounts_graph.graph.user_group import UserGroup
+    pass
 
 AccountFilter = filter_input(
     "AccountFilter",
@@ -123,82 +118,59 @@ class Account(Node):
     def icon_url(self) -> str | None:
         return icon_url("accounts", self.id, self.icon)
 
-    @strawberry.field(description="The account's users, as members of it.")
-    async def users(
-        self, info: Info
-    ) -> (
-        list[
-            Annotated[
-                "AccountUser", strawberry.lazy("accounts_graph.graph.account_user")
-            ]
-        ]
-        | None
-    ):
-        from accounts_graph.graph.account_user import AccountUser
+    users = children(
+        "account_user",
+        "AccountUser",
+        "account",
+        capability="accountUsers",
+        what="list account users",
+        description="The account's users, as members of it.",
+    )
 
-        await info.context.require("accountUsers", "list account users")
-        return await resolve.load_children(info, AccountUser, "account", self.id)
+    user_groups = children(
+        "user_group",
+        "UserGroup",
+        "account",
+        capability="userGroups",
+        what="list user groups",
+        description="The account's user groups.",
+    )
 
-    @strawberry.field(description="The account's user groups.")
-    async def user_groups(
-        self, info: Info
-    ) -> (
-        list[Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]]
-        | None
-    ):
-        from accounts_graph.graph.user_group import UserGroup
+    buyers = children(
+        "buyer",
+        "Buyer",
+        "account",
+        capability="buyers",
+        what="list buyers",
+        description="The account's buyers (clients and operations).",
+    )
 
-        await info.context.require("userGroups", "list user groups")
-        return await resolve.load_children(info, UserGroup, "account", self.id)
+    licensees = children(
+        "licensee",
+        "Licensee",
+        "account",
+        capability="licensees",
+        what="list licensees",
+        description="The account's licensees (clients and operations).",
+    )
 
-    @strawberry.field(description="The account's buyers (clients and operations).")
-    async def buyers(
-        self, info: Info
-    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]] | None:
-        from accounts_graph.graph.buyer import Buyer
+    api_tokens = children(
+        "api_token",
+        "ApiToken",
+        "account",
+        capability="apiTokens",
+        what="list API tokens",
+        description="The account's API tokens.",
+    )
 
-        await info.context.require("buyers", "list buyers")
-        return await resolve.load_children(info, Buyer, "account", self.id)
-
-    @strawberry.field(description="The account's licensees (clients and operations).")
-    async def licensees(
-        self, info: Info
-    ) -> (
-        list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]
-        | None
-    ):
-        from accounts_graph.graph.licensee import Licensee
-
-        await info.context.require("licensees", "list licensees")
-        return await resolve.load_children(info, Licensee, "account", self.id)
-
-    @strawberry.field(description="The account's API tokens.")
-    async def api_tokens(
-        self, info: Info
-    ) -> (
-        list[Annotated["ApiToken", strawberry.lazy("accounts_graph.graph.api_token")]]
-        | None
-    ):
-        from accounts_graph.graph.api_token import ApiToken
-
-        await info.context.require("apiTokens", "list API tokens")
-        return await resolve.load_children(info, ApiToken, "account", self.id)
-
-    @strawberry.field(description="The account's cloud tenants (operations only).")
-    async def cloud_tenants(
-        self, info: Info
-    ) -> (
-        list[
-            Annotated[
-                "CloudTenant", strawberry.lazy("accounts_graph.graph.cloud_tenant")
-            ]
-        ]
-        | None
-    ):
-        from accounts_graph.graph.cloud_tenant import CloudTenant
-
-        await info.context.require("cloudTenants", "list cloud tenants")
-        return await resolve.load_children(info, CloudTenant, "account", self.id)
+    cloud_tenants = children(
+        "cloud_tenant",
+        "CloudTenant",
+        "account",
+        capability="cloudTenants",
+        what="list cloud tenants",
+        description="The account's cloud tenants (operations only).",
+    )
 
 
 RESOURCE_TYPES["Account"] = ACCOUNT

@@ -20,16 +20,13 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node
+from accounts_graph.graph.relations import reference, references
 from accounts_graph.graph.roots import list_field
 from accounts_graph.platform.resources import ACCOUNT_USER, Resource
 from accounts_graph.upstream.rql import and_, term
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account import Account
-    from accounts_graph.graph.buyer import Buyer
-    from accounts_graph.graph.module import Module
-    from accounts_graph.graph.user import User
-    from accounts_graph.graph.user_group import UserGroup
+    pass
 
 AccountUserFilter = filter_input(
     "AccountUserFilter",
@@ -76,50 +73,37 @@ class AccountUser(Node):
             _raw=data,
         )
 
-    @strawberry.field(description="The platform user behind the membership.")
-    async def user(
-        self, info: Info
-    ) -> Annotated["User", strawberry.lazy("accounts_graph.graph.user")] | None:
-        from accounts_graph.graph.user import User
+    user = reference(
+        "user", "User", "user", description="The platform user behind the membership."
+    )
 
-        return await resolve.load_reference(info, User, self._raw.get("user"))
+    account = reference(
+        "account",
+        "Account",
+        "account",
+        description="The account the user is a member of.",
+    )
 
-    @strawberry.field(description="The account the user is a member of.")
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
-        from accounts_graph.graph.account import Account
+    groups = references(
+        "user_group",
+        "UserGroup",
+        "groups",
+        description="The account's user groups the user belongs to.",
+    )
 
-        return await resolve.load_reference(info, Account, self._raw.get("account"))
+    buyers = references(
+        "buyer",
+        "Buyer",
+        "buyers",
+        description="Buyers the user reaches through its groups.",
+    )
 
-    @strawberry.field(description="The account's user groups the user belongs to.")
-    async def groups(
-        self, info: Info
-    ) -> (
-        list[Annotated["UserGroup", strawberry.lazy("accounts_graph.graph.user_group")]]
-        | None
-    ):
-        from accounts_graph.graph.user_group import UserGroup
-
-        return await resolve.load_references(info, UserGroup, self._raw.get("groups"))
-
-    @strawberry.field(description="Buyers the user reaches through its groups.")
-    async def buyers(
-        self, info: Info
-    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]] | None:
-        from accounts_graph.graph.buyer import Buyer
-
-        return await resolve.load_references(info, Buyer, self._raw.get("buyers"))
-
-    @strawberry.field(description="Modules the user reaches through its groups.")
-    async def modules(
-        self, info: Info
-    ) -> (
-        list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]] | None
-    ):
-        from accounts_graph.graph.module import Module
-
-        return await resolve.load_references(info, Module, self._raw.get("modules"))
+    modules = references(
+        "module",
+        "Module",
+        "modules",
+        description="Modules the user reaches through its groups.",
+    )
 
 
 RESOURCE_TYPES["AccountUser"] = ACCOUNT_USER

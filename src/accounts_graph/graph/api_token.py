@@ -4,10 +4,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import Audit
 from accounts_graph.graph.connection import Connection
-from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import ApiTokenStatus, to_enum
 from accounts_graph.graph.filters import (
     DateTimeFilter,
@@ -18,12 +17,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node
+from accounts_graph.graph.relations import reference, references
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import API_TOKEN, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account import Account
-    from accounts_graph.graph.module import Module
+    pass
 
 ApiTokenFilter = filter_input(
     "ApiTokenFilter",
@@ -78,23 +77,13 @@ class ApiToken(Node):
             _raw=data,
         )
 
-    @strawberry.field(description="The account the token acts for.")
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
-        from accounts_graph.graph.account import Account
+    account = reference(
+        "account", "Account", "account", description="The account the token acts for."
+    )
 
-        return await resolve.load_reference(info, Account, self._raw.get("account"))
-
-    @strawberry.field(description="Modules the token may use.")
-    async def modules(
-        self, info: Info
-    ) -> (
-        list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]] | None
-    ):
-        from accounts_graph.graph.module import Module
-
-        return await resolve.load_references(info, Module, self._raw.get("modules"))
+    modules = references(
+        "module", "Module", "modules", description="Modules the token may use."
+    )
 
 
 RESOURCE_TYPES["ApiToken"] = API_TOKEN

@@ -26,14 +26,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.relations import children, reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import BUYER, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account import Account
-    from accounts_graph.graph.erp_link import ErpLink
-    from accounts_graph.graph.licensee import Licensee
     from accounts_graph.graph.seller import Seller
 
 BuyerFilter = filter_input(
@@ -107,13 +105,12 @@ class Buyer(Node):
             raise forbidden("read buyer errors")
         return many(ParametrisedMessage.from_rest, self._raw.get("errors"))
 
-    @strawberry.field(description="The client account the buyer belongs to.")
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
-        from accounts_graph.graph.account import Account
-
-        return await resolve.load_reference(info, Account, self._raw.get("account"))
+    account = reference(
+        "account",
+        "Account",
+        "account",
+        description="The client account the buyer belongs to.",
+    )
 
     @strawberry.field(description="Sellers the buyer is linked to by ERP links.")
     async def sellers(
@@ -129,29 +126,23 @@ class Buyer(Node):
             return await resolve.load_references(info, Seller, full._raw.get("sellers"))
         return await resolve.load_references(info, Seller, self._raw.get("sellers"))
 
-    @strawberry.field(description="The buyer's links to sellers' ERP systems.")
-    async def erp_links(
-        self, info: Info
-    ) -> (
-        list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]
-        | None
-    ):
-        from accounts_graph.graph.erp_link import ErpLink
+    erp_links = children(
+        "erp_link",
+        "ErpLink",
+        "buyer",
+        capability="erpLinks",
+        what="list ERP links",
+        description="The buyer's links to sellers' ERP systems.",
+    )
 
-        await info.context.require("erpLinks", "list ERP links")
-        return await resolve.load_children(info, ErpLink, "buyer", self.id)
-
-    @strawberry.field(description="Licensees the buyer pays for.")
-    async def licensees(
-        self, info: Info
-    ) -> (
-        list[Annotated["Licensee", strawberry.lazy("accounts_graph.graph.licensee")]]
-        | None
-    ):
-        from accounts_graph.graph.licensee import Licensee
-
-        await info.context.require("licensees", "list licensees")
-        return await resolve.load_children(info, Licensee, "buyer", self.id)
+    licensees = children(
+        "licensee",
+        "Licensee",
+        "buyer",
+        capability="licensees",
+        what="list licensees",
+        description="Licensees the buyer pays for.",
+    )
 
 
 RESOURCE_TYPES["Buyer"] = BUYER

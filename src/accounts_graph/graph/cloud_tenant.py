@@ -4,10 +4,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import Audit, CloudTenantExternalIds
 from accounts_graph.graph.connection import Connection
-from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import CloudTenantStatus, CloudTenantType, to_enum
 from accounts_graph.graph.filters import (
     DateTimeFilter,
@@ -18,11 +17,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node
+from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import CLOUD_TENANT, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account import Account
+    pass
 
 CloudTenantFilter = filter_input(
     "CloudTenantFilter",
@@ -80,13 +80,12 @@ class CloudTenant(Node):
             _raw=data,
         )
 
-    @strawberry.field(description="The account the tenant belongs to.")
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
-        from accounts_graph.graph.account import Account
-
-        return await resolve.load_reference(info, Account, self._raw.get("account"))
+    account = reference(
+        "account",
+        "Account",
+        "account",
+        description="The account the tenant belongs to.",
+    )
 
 
 RESOURCE_TYPES["CloudTenant"] = CLOUD_TENANT

@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import Address, Audit, BuyerExternalIds
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
@@ -18,13 +17,13 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import ERP_LINK, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.buyer import Buyer
-    from accounts_graph.graph.seller import Seller
+    pass
 
 ErpLinkFilter = filter_input(
     "ErpLinkFilter",
@@ -95,21 +94,16 @@ class ErpLink(Node):
             raise forbidden("read ERP link notes")
         return self._raw.get("note")
 
-    @strawberry.field(description="The buyer the link connects.")
-    async def buyer(
-        self, info: Info
-    ) -> Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")] | None:
-        from accounts_graph.graph.buyer import Buyer
+    buyer = reference(
+        "buyer", "Buyer", "buyer", description="The buyer the link connects."
+    )
 
-        return await resolve.load_reference(info, Buyer, self._raw.get("buyer"))
-
-    @strawberry.field(description="The seller whose ERP the link points into.")
-    async def seller(
-        self, info: Info
-    ) -> Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")] | None:
-        from accounts_graph.graph.seller import Seller
-
-        return await resolve.load_reference(info, Seller, self._raw.get("seller"))
+    seller = reference(
+        "seller",
+        "Seller",
+        "seller",
+        description="The seller whose ERP the link points into.",
+    )
 
 
 RESOURCE_TYPES["ErpLink"] = ERP_LINK

@@ -4,10 +4,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import Address, Audit, Contact, Eligibility
 from accounts_graph.graph.connection import Connection
-from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import LicenseeStatus, to_enum
 from accounts_graph.graph.filters import (
     DateTimeFilter,
@@ -18,13 +17,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import LICENSEE, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account import Account
-    from accounts_graph.graph.buyer import Buyer
-    from accounts_graph.graph.seller import Seller
+    pass
 
 LicenseeFilter = filter_input(
     "LicenseeFilter",
@@ -96,29 +94,20 @@ class Licensee(Node):
     def icon_url(self) -> str | None:
         return icon_url("licensees", self.id, self.icon)
 
-    @strawberry.field(description="The client account the licensee belongs to.")
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
-        from accounts_graph.graph.account import Account
+    account = reference(
+        "account",
+        "Account",
+        "account",
+        description="The client account the licensee belongs to.",
+    )
 
-        return await resolve.load_reference(info, Account, self._raw.get("account"))
+    buyer = reference(
+        "buyer", "Buyer", "buyer", description="The buyer that pays for the licensee."
+    )
 
-    @strawberry.field(description="The buyer that pays for the licensee.")
-    async def buyer(
-        self, info: Info
-    ) -> Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")] | None:
-        from accounts_graph.graph.buyer import Buyer
-
-        return await resolve.load_reference(info, Buyer, self._raw.get("buyer"))
-
-    @strawberry.field(description="The seller the licensee buys from.")
-    async def seller(
-        self, info: Info
-    ) -> Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")] | None:
-        from accounts_graph.graph.seller import Seller
-
-        return await resolve.load_reference(info, Seller, self._raw.get("seller"))
+    seller = reference(
+        "seller", "Seller", "seller", description="The seller the licensee buys from."
+    )
 
 
 RESOURCE_TYPES["Licensee"] = LICENSEE

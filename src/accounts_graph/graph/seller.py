@@ -4,10 +4,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import Address, Audit
 from accounts_graph.graph.connection import Connection
-from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import SellerStatus, to_enum
 from accounts_graph.graph.filters import (
     DateTimeFilter,
@@ -18,12 +17,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
+from accounts_graph.graph.relations import children
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import SELLER, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.buyer import Buyer
-    from accounts_graph.graph.erp_link import ErpLink
+    pass
 
 SellerFilter = filter_input(
     "SellerFilter",
@@ -107,26 +106,23 @@ class Seller(Node):
     def icon_url(self) -> str | None:
         return icon_url("sellers", self.id, self.icon)
 
-    @strawberry.field(description="The seller's links to buyers in its ERP.")
-    async def erp_links(
-        self, info: Info
-    ) -> (
-        list[Annotated["ErpLink", strawberry.lazy("accounts_graph.graph.erp_link")]]
-        | None
-    ):
-        from accounts_graph.graph.erp_link import ErpLink
+    erp_links = children(
+        "erp_link",
+        "ErpLink",
+        "seller",
+        capability="erpLinks",
+        what="list ERP links",
+        description="The seller's links to buyers in its ERP.",
+    )
 
-        await info.context.require("erpLinks", "list ERP links")
-        return await resolve.load_children(info, ErpLink, "seller", self.id)
-
-    @strawberry.field(description="Buyers linked to the seller by ERP links.")
-    async def buyers(
-        self, info: Info
-    ) -> list[Annotated["Buyer", strawberry.lazy("accounts_graph.graph.buyer")]] | None:
-        from accounts_graph.graph.buyer import Buyer
-
-        await info.context.require("buyers", "list buyers")
-        return await resolve.load_children(info, Buyer, "sellers", self.id)
+    buyers = children(
+        "buyer",
+        "Buyer",
+        "sellers",
+        capability="buyers",
+        what="list buyers",
+        description="Buyers linked to the seller by ERP links.",
+    )
 
 
 RESOURCE_TYPES["Seller"] = SELLER

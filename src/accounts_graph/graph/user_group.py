@@ -17,14 +17,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node
+from accounts_graph.graph.relations import reference, references
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import USER_GROUP, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.account import Account
     from accounts_graph.graph.buyer import Buyer
-    from accounts_graph.graph.module import Module
-    from accounts_graph.graph.user import User
 
 UserGroupFilter = filter_input(
     "UserGroupFilter",
@@ -77,31 +75,18 @@ class UserGroup(Node):
             _raw=data,
         )
 
-    @strawberry.field(description="The account the group belongs to.")
-    async def account(
-        self, info: Info
-    ) -> Annotated["Account", strawberry.lazy("accounts_graph.graph.account")] | None:
-        from accounts_graph.graph.account import Account
+    account = reference(
+        "account", "Account", "account", description="The account the group belongs to."
+    )
 
-        return await resolve.load_reference(info, Account, self._raw.get("account"))
+    modules = references(
+        "module",
+        "Module",
+        "modules",
+        description="Modules the group gives its members.",
+    )
 
-    @strawberry.field(description="Modules the group gives its members.")
-    async def modules(
-        self, info: Info
-    ) -> (
-        list[Annotated["Module", strawberry.lazy("accounts_graph.graph.module")]] | None
-    ):
-        from accounts_graph.graph.module import Module
-
-        return await resolve.load_references(info, Module, self._raw.get("modules"))
-
-    @strawberry.field(description="The group's members.")
-    async def users(
-        self, info: Info
-    ) -> list[Annotated["User", strawberry.lazy("accounts_graph.graph.user")]] | None:
-        from accounts_graph.graph.user import User
-
-        return await resolve.load_references(info, User, self._raw.get("users"))
+    users = references("user", "User", "users", description="The group's members.")
 
     @strawberry.field(
         description="Buyers the group gives its members; null means all the "
