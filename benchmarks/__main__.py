@@ -16,10 +16,11 @@ from mpt_api_client.auth import BearerTokenAuthentication
 from benchmarks.clients import Counter, GraphQL, Rest
 from benchmarks.load import throughput_section
 from benchmarks.measure import Loop
+from benchmarks.profile import profile
 from benchmarks.report import Section, as_json, render
 from benchmarks.scaling import sandbox_scaling
 from benchmarks.scenarios import Bench, fan_out, nested_walk, projection, single_object
-from benchmarks.servers import CACHE, facade, sandbox, seeded_file, tokens_of
+from benchmarks.servers import CACHE, demo_tokens_of, facade, sandbox, seeded_file
 
 SCENARIOS = ("single", "walk", "fanout", "projection", "throughput", "scaling")
 
@@ -31,6 +32,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="fewer repetitions, 5 s load runs"
     )
     parser.add_argument("--out", type=Path, help="where to write the JSON results")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="instead of the scenarios, profile the facade (pyinstrument) on the "
+        "nested walk and the single object and write HTML call trees to DIR",
+    )
     parser.add_argument(
         "--only",
         help=f"comma-separated subset of {','.join(SCENARIOS)} (default: all)",
@@ -59,8 +67,7 @@ def _latency_scenarios(bench: Bench, wanted: set[str]) -> list[Section]:
 
 def _run(args: argparse.Namespace, workdir: Path) -> list[Section]:
     wanted = set(args.only.split(",") if args.only else SCENARIOS)
-    tokens = tokens_of(seeded_file(args.scale))
-    token = tokens["Operations"]
+    token = demo_tokens_of(seeded_file(args.scale))["Operations"]["bearer"]
     sections: list[Section] = []
     with sandbox(args.scale, workdir) as upstream:
         if wanted & {"single", "walk", "fanout", "projection"}:
@@ -97,6 +104,13 @@ def _run(args: argparse.Namespace, workdir: Path) -> list[Section]:
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
     started = datetime.datetime.now(datetime.UTC)
+    load = os.getloadavg()[0]
+    if args.profile:
+        token = demo_tokens_of(seeded_file(args.scale))["Operations"]["bearer"]
+        with tempfile.TemporaryDirectory(prefix="accounts-graph-bench-") as tmp:
+            files = profile(args.scale, token, Path(tmp), args.profile, args.quick)
+        print("\n".join(f"profile written to {path}" for path in files))
+        return
     with tempfile.TemporaryDirectory(prefix="accounts-graph-bench-") as tmp:
         sections = _run(args, Path(tmp))
     meta = {
@@ -106,11 +120,14 @@ def main(argv: list[str] | None = None) -> None:
         "quick": args.quick,
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average_at_start": load,
+        "load_average_at_end": os.getloadavg()[0],
     }
     preamble = [
         f"accounts-graph benchmark: {meta['command'].strip()}",
-        f"{meta['started']}, {meta['machine']}, Python {meta['python']}; "
-        "sandbox and facade are separate uvicorn processes on loopback;",
+        f"{meta['started']}, {meta['machine']}, Python {meta['python']}, "
+        f"load average {load:.1f} at start, {meta['load_average_at_end']:.1f} at end;",
+        "sandbox, facade and this client are separate processes on loopback;",
         "times are medians [min-max] of alternating repetitions in this run",
     ]
     print(render(sections, preamble))

@@ -3,6 +3,7 @@ process on a loopback port, so the load generator never shares their GIL."""
 
 import hashlib
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -55,11 +56,11 @@ def seeded_file(scale: int) -> Path:
     return path
 
 
-def tokens_of(path: Path) -> dict[str, str]:
-    """Role -> bearer of the demo tokens stored in a seeded file."""
+def demo_tokens_of(path: Path) -> dict[str, dict[str, str]]:
+    """Role -> the demo token row (role, account, bearer) stored in a seeded file."""
     store = Store(path)
     try:
-        return {t["role"]: t["bearer"] for t in demo_tokens(store)}
+        return {t["role"]: t for t in demo_tokens(store)}
     finally:
         store.close()
 
@@ -87,9 +88,9 @@ class Server:
                 continue
         return total
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(sig)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -97,10 +98,18 @@ class Server:
                 self.process.wait()
 
 
-def _start(name: str, args: list[str], url: str, probe: str, log: Path) -> Server:
+def _start(
+    name: str,
+    args: list[str],
+    url: str,
+    probe: str,
+    log: Path,
+    runner: tuple[str, ...] = (),
+) -> Server:
+    """Start `accounts-graph` with `args` (under `runner`, e.g. a profiler)."""
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "accounts_graph.cli", *args],
+            [sys.executable, *runner, "-m", "accounts_graph.cli", *args],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -140,7 +149,9 @@ def sandbox(scale: int, workdir: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def facade(upstream: str, workdir: Path, workers: int = 1) -> Iterator[Server]:
+def facade(
+    upstream: str, workdir: Path, workers: int = 1, runner: tuple[str, ...] = ()
+) -> Iterator[Server]:
     """Run `accounts-graph serve --upstream … --workers N`."""
     port = free_port()
     args = ["serve", "--upstream", upstream, "--port", str(port)]
@@ -150,6 +161,7 @@ def facade(upstream: str, workdir: Path, workers: int = 1) -> Iterator[Server]:
         f"http://127.0.0.1:{port}",
         "/healthz",
         workdir / f"facade-{workers}.log",
+        runner,
     )
     try:
         if workers > 1:

@@ -7,6 +7,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +33,11 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """Return the event loop uvicorn itself would pick: uvloop when installed."""
+    return uvicorn.Config(app="").get_loop_factory()
 
 
 def _server(app: object, settings: Settings) -> uvicorn.Server:
@@ -225,9 +231,9 @@ def main(argv: list[str] | None = None) -> None:
     if command == "serve" and settings.workers > 1:
         _serve_workers(settings)
     elif command == "serve":
-        asyncio.run(_serve(settings))
+        asyncio.run(_serve(settings), loop_factory=_loop_factory())
     elif command == "sandbox":
-        asyncio.run(_sandbox(settings))
+        asyncio.run(_sandbox(settings), loop_factory=_loop_factory())
     elif command == "tokens":
         _tokens(settings)
 

@@ -22,7 +22,7 @@ from accounts_graph.sandbox.store import Store
 from tests.servers import running
 
 ROLES = ("Client", "Vendor", "Operations")
-EXAMPLES = int(os.environ.get("CONFORMANCE_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("CONFORMANCE_EXAMPLES", "5"))
 
 
 @dataclass(frozen=True)

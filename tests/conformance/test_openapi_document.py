@@ -4,6 +4,7 @@ Each test names one correction of `sandbox/openapi.py` and checks it on the
 document the sandbox actually serves.
 """
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -59,6 +60,14 @@ def test_correction_leaves_the_published_document_alone() -> None:
     assert len(CORRECTIONS) >= 14
 
 
+def test_readme_lists_every_correction() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("## Conformance", 1)[1].split("\n## ", 1)[0]
+
+    for correction in CORRECTIONS:
+        assert f"- `{correction.__name__}`: " in section, correction.__name__
+
+
 def test_entities_are_flat_and_open(served: dict[str, Any]) -> None:
     account = _schema(served, "Account")
 
@@ -87,9 +96,7 @@ def test_bodies_leave_out_what_the_platform_sets(served: dict[str, Any]) -> None
     update = _body(served, "/accounts/{id}", "put", "application/json")["schema"]
     activate = _body(served, "/buyers/{id}/activate", "post", "application/json")
 
-    assert not {"id", "audit", "$meta", "status", "sellers"} & set(
-        create["properties"]
-    )
+    assert not {"id", "audit", "$meta", "status", "sellers"} & set(create["properties"])
     assert "type" not in update["properties"]
     assert set(activate["schema"]["properties"]) == {"account", "externalIds"}
 

@@ -90,7 +90,7 @@ def _body(method: str, template: str) -> dict[str, Any]:
 
 
 def test_corrected_document_covers_the_published_operations() -> None:
-    assert PUBLISHED <= set(ALL)
+    assert set(ALL) >= PUBLISHED
     assert len(PUBLISHED) == 93
 
 

@@ -8,6 +8,8 @@ are put in the store directly, as the ERP sync would.
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,7 @@ import httpx
 import jwt
 from tests.conftest import auth
 
-from accounts_graph.platform.resources import ERP_LINK, Resource
+from accounts_graph.platform.resources import ERP_LINK, RESOURCES, Resource
 from accounts_graph.platform.tokens import (
     CLAIM_ACCOUNT_ID,
     CLAIM_ACCOUNT_TYPE,
@@ -58,6 +60,30 @@ def snapshot(store: Store, resource: Resource) -> list[tuple[str, str]]:
         f"SELECT id, doc FROM {table_of(resource)} ORDER BY id"
     )
     return [(str(r[0]), str(r[1])) for r in rows]
+
+
+@contextmanager
+def forgotten(store: Store) -> Iterator[None]:
+    """Delete, on leaving, every object and icon created inside the block.
+
+    Write tests add hundreds of scratch objects; other tests of the session
+    read collection totals and walk accounts, so the store is put back to its
+    size once a module is done. Seeded objects are never changed by the write
+    tests (they act on scratch objects only), so removing the new ones is enough.
+    """
+    conn = store.connection()
+    tables = [table_of(r) for r in RESOURCES]
+    before = {t: {r[0] for r in conn.execute(f"SELECT id FROM {t}")} for t in tables}
+    icons = set(conn.execute("SELECT collection, id FROM icons").fetchall())
+    yield
+    with store.transaction() as write:
+        for table in tables:
+            rows = write.execute(f"SELECT id FROM {table}").fetchall()
+            new = [(r[0],) for r in rows if r[0] not in before[table]]
+            write.executemany(f"DELETE FROM {table} WHERE id = ?", new)
+        rows = write.execute("SELECT collection, id FROM icons").fetchall()
+        stale = [tuple(r) for r in rows if tuple(r) not in icons]
+        write.executemany("DELETE FROM icons WHERE collection = ? AND id = ?", stale)
 
 
 def set_status(store: Store, resource: Resource, object_id: str, status: str) -> None:

@@ -1,5 +1,6 @@
 """Account user writes: invitations, group assignment, leaving an account."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ from tests.conftest import auth
 from tests.sandbox.factories import (
     Actor,
     email,
+    forgotten,
     invite,
     new_group,
     ok,
@@ -21,6 +23,13 @@ from accounts_graph.platform.resources import ACCOUNT_USER, USER, USER_GROUP
 from accounts_graph.sandbox import invitations
 from accounts_graph.sandbox.auth import hash_secret
 from accounts_graph.sandbox.relations import OF_USER, all_of
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 SPELLINGS = ["/{a}/users/{u}", "/accounts/{a}/users/{u}", "/account-users/{m}"]
 
@@ -350,3 +359,19 @@ def test_client_acting_on_a_foreign_member_answers_404(
 
     assert [a.status_code for a in answers] == [404, 404, 404]
     assert snapshot(store_of(sandbox_app), ACCOUNT_USER) == before
+
+
+def test_legacy_invite_answers_the_legacy_object(
+    rest: httpx.Client, client: Actor, group: dict[str, Any]
+) -> None:
+    body = {
+        "user": {"email": email(), "firstName": "Leg", "lastName": "Acy"},
+        "groups": [{"id": group["id"]}],
+    }
+
+    created = ok(rest.post("/account-users", json=body, headers=client.headers), 201)
+
+    assert created["id"].startswith("AUSR-")
+    assert created["account"]["id"] == client.account_id
+    got = ok(rest.get(f"/account-users/{created['id']}", headers=client.headers))
+    assert got["user"]["id"] == created["user"]["id"]

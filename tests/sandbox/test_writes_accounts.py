@@ -1,5 +1,6 @@
 """Account writes: create, update, icon uploads and the account state machine."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ from tests.sandbox.factories import (
     ADDRESS,
     PNG,
     Actor,
+    forgotten,
     multipart,
     new_account,
     ok,
@@ -20,6 +22,12 @@ from tests.sandbox.factories import (
 )
 
 from accounts_graph.platform.resources import ACCOUNT, USER_GROUP
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
 
 
 @pytest.fixture
@@ -333,3 +341,17 @@ def test_multipart_without_file_updates_like_json(
 
     assert updated["name"] == "Multipart name"
     assert updated["icon"] is None
+
+
+def test_disabled_account_bars_sign_in_until_enabled(
+    rest: httpx.Client, ops: dict[str, str], sandbox_app: Any
+) -> None:
+    vendor = scratch_actor(rest, ops, sandbox_app, "Vendor")
+    ok(rest.post(f"/accounts/{vendor.account_id}/disable", headers=vendor.headers))
+
+    refused = rest.get("/accounts", headers=vendor.headers)
+    ok(rest.post(f"/accounts/{vendor.account_id}/enable", headers=ops))
+    admitted = rest.get("/accounts", headers=vendor.headers)
+
+    assert refused.status_code == 401
+    assert admitted.status_code == 200

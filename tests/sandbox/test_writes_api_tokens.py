@@ -1,6 +1,7 @@
 """API token writes: the secret shown once, states, and what authenticates."""
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ import pytest
 from tests.conftest import auth
 from tests.sandbox.factories import (
     Actor,
+    forgotten,
     new_token,
     ok,
     scratch_actor,
@@ -20,6 +22,13 @@ from tests.sandbox.factories import (
 from accounts_graph.platform.resources import API_TOKEN, MODULE
 from accounts_graph.sandbox.auth import hash_secret
 from accounts_graph.sandbox.relations import all_of
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 _SECRET = re.compile(r"^idt:(TKN-\d{4}-\d{4}):([A-Za-z0-9]{40})$")
 _STATES = ("Active", "Disabled", "Deleted")

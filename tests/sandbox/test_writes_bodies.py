@@ -1,5 +1,6 @@
 """How writes read bodies: JSON types, malformed input, content types, no token."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ from tests.conftest import auth
 from tests.sandbox.factories import (
     ADDRESS,
     Actor,
+    forgotten,
     invite,
     new_buyer,
     new_group,
@@ -18,6 +20,12 @@ from tests.sandbox.factories import (
 )
 
 from accounts_graph.platform.resources import BUYER, USER_GROUP
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +178,27 @@ def test_problem_details_have_the_platform_shape(
     assert problem["detail"] == "One or more validation errors occurred."
     assert problem["traceId"].startswith("00-")
     assert set(problem["errors"]) == {"name", "address", "account"}
+
+
+def test_unknown_members_are_ignored_and_not_stored(
+    rest: httpx.Client, ops: dict[str, str], client: Actor, sandbox_app: Any
+) -> None:
+    group = new_group(rest, client.headers)
+    member = invite(rest, client.headers, client.account_id, group["id"])
+    body = {
+        "name": "Tidy",
+        "address": {**ADDRESS, "planet": "Earth"},
+        "account": {"id": client.account_id, "name": "ignored"},
+        "contact": {"firstName": "A", "user": {"id": member["id"], "name": "N"}},
+        "sellers": [{"id": "SEL-0000-0000"}],
+        "unknown": {"deep": True},
+    }
+
+    created = ok(rest.post("/buyers", json=body, headers=ops), 201)
+
+    stored = store_of(sandbox_app).get(BUYER, created["id"]) or {}
+    assert "planet" not in stored["address"]
+    assert stored["account"] == {"id": client.account_id}
+    assert stored["contact"]["user"] == {"id": member["id"]}
+    assert stored["sellers"] == []
+    assert "unknown" not in stored

@@ -1,5 +1,6 @@
 """Buyer writes: create, update, delete, the state machine, sync, transfer."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ from tests.conftest import auth
 from tests.sandbox.factories import (
     ADDRESS,
     Actor,
+    forgotten,
     invite,
     link,
     new_account,
@@ -29,6 +31,14 @@ from accounts_graph.platform.resources import (
     LICENSEE,
     USER_GROUP,
 )
+from accounts_graph.sandbox.store import Store
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 _ERP = {"erpCustomer": "CH-CUS-000001", "erpCompanyContact": "CH-CON-000001"}
 STATES = (
@@ -68,6 +78,18 @@ def _send(rest: httpx.Client, buyer: dict[str, Any], action: str, ops: Any) -> A
     return rest.post(f"{url}/{action}", json=body, headers=ops)
 
 
+def _put_in_state(store: Store, buyer_id: str, status: str) -> None:
+    """Put a buyer in a state, with the ERP sync's errors where the seed has them."""
+    errors = []
+    if status in ("Mismatch", "Conflict"):
+        errors = [
+            {"id": "BUY-E001", "message": "Differs from the ERP.", "parameters": {}}
+        ]
+    stored = store.get(BUYER, buyer_id) or {}
+    with store.transaction() as conn:
+        store.put(conn, BUYER, {**stored, "status": status, "errors": errors})
+
+
 @pytest.mark.parametrize(("start", "action"), _CASES)
 def test_buyer_state_machine(
     start: str,
@@ -79,7 +101,7 @@ def test_buyer_state_machine(
 ) -> None:
     store = store_of(sandbox_app)
     buyer = new_buyer(rest, ops, client.account_id, externalIds=_ERP)
-    set_status(store, BUYER, buyer["id"], start)
+    _put_in_state(store, buyer["id"], start)
     before = store.get(BUYER, buyer["id"])
 
     response = _send(rest, buyer, action, ops)
@@ -266,10 +288,7 @@ def test_synchronize_clears_errors_and_resolves_a_mismatch(
 ) -> None:
     store = store_of(sandbox_app)
     buyer = new_buyer(rest, ops, client.account_id, externalIds=_ERP)
-    with store.transaction() as conn:
-        stored = store.get(BUYER, buyer["id"]) or {}
-        errors = [{"id": "BUY-E001", "message": "x", "parameters": {}}]
-        store.put(conn, BUYER, {**stored, "status": "Mismatch", "errors": errors})
+    _put_in_state(store, buyer["id"], "Mismatch")
 
     synced = ok(rest.post(f"/buyers/{buyer['id']}/synchronize", headers=ops))
 

@@ -1,5 +1,6 @@
 """Cloud tenant writes (Operations only): create, update, delete."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -7,6 +8,7 @@ import pytest
 from tests.conftest import auth
 from tests.sandbox.factories import (
     Actor,
+    forgotten,
     new_tenant,
     ok,
     scratch_actor,
@@ -17,6 +19,13 @@ from tests.sandbox.factories import (
 )
 
 from accounts_graph.platform.resources import CLOUD_TENANT
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 _IDS = {
     "pyraTenantId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",

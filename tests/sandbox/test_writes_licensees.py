@@ -1,5 +1,6 @@
 """Licensee writes: create (status from the ERP link), update, states, delete."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ from tests.conftest import auth
 from tests.sandbox.factories import (
     ADDRESS,
     Actor,
+    forgotten,
     link,
     new_account,
     new_buyer,
@@ -22,6 +24,13 @@ from tests.sandbox.factories import (
 )
 
 from accounts_graph.platform.resources import BUYER, LICENSEE
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 _STATES = ("Enabled", "Active", "Disabled", "Deleted")
 _TARGETS = {

@@ -1,5 +1,6 @@
 """Seller and ERP link writes: create, update, state machines, cascades."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ from tests.conftest import auth
 from tests.sandbox.factories import (
     ADDRESS,
     Actor,
+    forgotten,
     link,
     new_buyer,
     new_licensee,
@@ -21,6 +23,13 @@ from tests.sandbox.factories import (
 )
 
 from accounts_graph.platform.resources import BUYER, ERP_LINK, LICENSEE, SELLER
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 _SELLER_STATES = ("Active", "Offline", "Disabled", "Deleted")
 _SELLER_TARGETS = {

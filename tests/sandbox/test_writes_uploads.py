@@ -1,6 +1,6 @@
 """Icon uploads: multipart updates, images recognised by content, served back."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -10,6 +10,7 @@ from tests.sandbox.factories import (
     ADDRESS,
     PNG,
     Actor,
+    forgotten,
     link,
     multipart,
     new_buyer,
@@ -21,6 +22,13 @@ from tests.sandbox.factories import (
 )
 
 from accounts_graph.platform.resources import BUYER
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 Target = tuple[str, str, dict[str, Any], dict[str, str]]  # url, part, JSON, headers
 
@@ -51,6 +59,7 @@ _REFUSED = {
         b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
         b'<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
     ),
+    "encoding": b'<?xml version="1.0" encoding="bogus"?><svg/>',
     "import": (
         b'<svg xmlns="http://www.w3.org/2000/svg">'
         b"<style>@import url(https://evil.example/x.css);</style></svg>"
@@ -215,3 +224,17 @@ def test_vendor_holds_upload_but_not_update_of_a_buyer(
     assert update.status_code == 403
     assert upload.status_code == 404
     assert store_of(sandbox_app).get(BUYER, url.rsplit("/", 1)[1]) == before
+
+
+def test_a_file_without_fields_changes_only_the_icon(
+    rest: httpx.Client, ops: dict[str, str], client: Actor, sandbox_app: Any
+) -> None:
+    url, _, _, headers = _buyer(rest, ops, client, sandbox_app)
+    before = store_of(sandbox_app).get(BUYER, url.rsplit("/", 1)[1]) or {}
+
+    updated = ok(
+        rest.put(url, files={"logo": ("a.png", PNG, "image/png")}, headers=headers)
+    )
+
+    assert updated["icon"].endswith("/icon")
+    assert (updated["name"], updated["address"]) == (before["name"], before["address"])

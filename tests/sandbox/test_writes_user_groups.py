@@ -1,5 +1,6 @@
 """User group writes: create, update, delete (refused while users remain)."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -7,6 +8,7 @@ import pytest
 from tests.conftest import auth
 from tests.sandbox.factories import (
     Actor,
+    forgotten,
     invite,
     new_account,
     new_buyer,
@@ -19,6 +21,13 @@ from tests.sandbox.factories import (
 
 from accounts_graph.platform.resources import ACCOUNT, MODULE, USER_GROUP
 from accounts_graph.sandbox.relations import all_of
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
+
 
 _FOR_TYPE = (
     "EXISTS (SELECT 1 FROM json_each(t.doc, '$.accountTypes') j WHERE j.value = ?)"

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ from tests.conftest import auth
 from tests.sandbox.factories import (
     PNG,
     Actor,
+    forgotten,
     invite,
     multipart,
     ok,
@@ -22,6 +24,12 @@ from tests.sandbox.factories import (
 
 from accounts_graph.platform.resources import ACCOUNT_USER, USER
 from accounts_graph.sandbox.relations import OF_USER, all_of
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
+    with forgotten(store_of(sandbox_app)):
+        yield
 
 
 @pytest.fixture

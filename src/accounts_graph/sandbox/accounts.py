@@ -21,6 +21,7 @@ from starlette.routing import Route
 from accounts_graph.platform.enums import AccountStatus, AccountType, ServiceLevel
 from accounts_graph.platform.resources import ACCOUNT, MODULE, USER_GROUP
 from accounts_graph.sandbox.context import fetch_visible
+from accounts_graph.sandbox.problems import ApiProblem
 from accounts_graph.sandbox.relations import all_of
 from accounts_graph.sandbox.store import Document
 from accounts_graph.sandbox.uploads import checked_upload, keep_icon
@@ -35,7 +36,6 @@ from accounts_graph.sandbox.validation import (
     Uuid,
     as_messages,
     problems_of,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     OBJECT,
@@ -47,7 +47,6 @@ from accounts_graph.sandbox.writes import (
     move,
     multipart,
     record,
-    refuse_move,
     require_row,
     route,
 )
@@ -100,8 +99,7 @@ _MOVES = {
 
 
 def create_account(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     content_type = checked_upload(write)
     kind = body["type"]
     with_cdg = kind == AccountType.CLIENT and bool(body.get("externalId"))
@@ -153,7 +151,7 @@ def _default_group(write: Write, account: Document) -> Document:
 def update_account(write: Write) -> Response:
     edits_fields = require_row(write, "PUT", ONE, "Update account details")
     if edits_fields:
-        validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+        write.check(UPDATE_RULES)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
         account = fetch_visible(write.sandbox, ACCOUNT, write.caller, write.param())
@@ -181,7 +179,7 @@ def _action(name: str) -> Route:
 
 
 def activate_account(write: Write) -> Response:
-    validate(write.body, ACTIVATE_RULES, Checking(write.store, write.caller))
+    write.check(ACTIVATE_RULES)
     with write.store.transaction() as conn:
         account = fetch_visible(write.sandbox, ACCOUNT, write.caller, write.param())
         move(account, write, "Account", "activate", _MOVES["activate"])
@@ -197,7 +195,11 @@ def deactivate_account(write: Write) -> Response:
         account = fetch_visible(write.sandbox, ACCOUNT, write.caller, write.param())
         if account["type"] != AccountType.CLIENT:
             # Vendor and operations accounts have no CDG and no Enabled state.
-            raise refuse_move("Account", account, "deactivate", ("a client account",))
+            message = (
+                f"Account {account['id']} is a {account['type']} account; "
+                "deactivate needs a client account."
+            )
+            raise ApiProblem(400, message, {"type": [message]})
         move(account, write, "Account", "deactivate", _MOVES["deactivate"])
         account["externalId"] = account["externalName"] = None
         write.store.put(conn, ACCOUNT, account)

@@ -22,12 +22,10 @@ from accounts_graph.sandbox.problems import ApiProblem
 from accounts_graph.sandbox.store import Document
 from accounts_graph.sandbox.validation import (
     VALIDATION_FAILED,
-    Checking,
     Ref,
     Text,
     refs,
     unusable_modules,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     OBJECT,
@@ -75,8 +73,7 @@ def _module_refs(write: Write) -> list[dict[str, str]]:
 
 
 def create_api_token(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     account_id = ref_id(body.get("account")) or write.caller.account_id
     account = fetch_visible(write.sandbox, ACCOUNT, write.caller, account_id)
     _usable_modules(write, account)
@@ -101,7 +98,7 @@ def create_api_token(write: Write) -> Response:
 
 
 def update_api_token(write: Write) -> Response:
-    validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+    write.check(UPDATE_RULES)
     with write.store.transaction() as conn:
         token = fetch_visible(write.sandbox, API_TOKEN, write.caller, write.param())
         if token.get("status") not in LIVE:

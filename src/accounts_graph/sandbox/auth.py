@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import jwt
 
 from accounts_graph.platform.capabilities import CAPABILITIES, Capability
-from accounts_graph.platform.enums import ApiTokenStatus, Role
+from accounts_graph.platform.enums import AccountStatus, ApiTokenStatus, Role
 from accounts_graph.platform.resources import ACCOUNT, API_TOKEN
 from accounts_graph.platform.tokens import (
     CLAIM_ACCOUNT_ID,
@@ -93,7 +93,8 @@ def _from_jwt(store: Store, token: str, jwt_key: str) -> Caller:
 
 def _role_of(store: Store, account_id: str) -> Role:
     account = store.get(ACCOUNT, account_id)
-    if account is None:
+    # A disabled account bars sign-in for everyone acting for it.
+    if account is None or account.get("status") == AccountStatus.DISABLED:
         raise _UNAUTHENTICATED
     return Role(account["type"])
 

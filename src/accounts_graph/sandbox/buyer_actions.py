@@ -105,7 +105,7 @@ def _action(name: str) -> Route:
 
 
 def activate_buyer(write: Write) -> Response:
-    validate(write.body, ACTIVATE_RULES, Checking(write.store, write.caller))
+    write.check(ACTIVATE_RULES)
     account = client_account(write, write.body["account"]["id"])
     if not account.get("externalId"):
         raise invalid("account.id", f"Account {account['id']} has no CDG yet.")
@@ -136,7 +136,7 @@ def synchronize_buyer(write: Write) -> Response:
 
 
 def transfer_buyer(write: Write) -> Response:
-    validate(write.body, ACCOUNT_RULES, Checking(write.store, write.caller))
+    write.check(ACCOUNT_RULES)
     with write.store.transaction() as conn:
         buyer = fetch_visible(write.sandbox, BUYER, write.caller, write.param())
         if buyer.get("status") not in LIVE:

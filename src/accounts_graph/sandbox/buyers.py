@@ -49,11 +49,9 @@ from accounts_graph.sandbox.validation import (
     ADDRESS,
     BUYER_EXTERNAL_IDS,
     CONTACT,
-    Checking,
     Obj,
     Ref,
     Text,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     Move,
@@ -188,8 +186,7 @@ def client_account(write: Write, account_id: str) -> Document:
 
 
 def create_buyer(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     account = client_account(write, body["account"]["id"])
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
@@ -216,7 +213,7 @@ def create_buyer(write: Write) -> Response:
 def update_buyer(write: Write) -> Response:
     edits_fields = require_row(write, "PUT", ONE, "Update buyer")
     if edits_fields:
-        validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+        write.check(UPDATE_RULES)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
         buyer = fetch_visible(write.sandbox, BUYER, write.caller, write.param())

@@ -14,13 +14,11 @@ from accounts_graph.platform.resources import ACCOUNT, CLOUD_TENANT
 from accounts_graph.sandbox.context import fetch_visible
 from accounts_graph.sandbox.store import Document
 from accounts_graph.sandbox.validation import (
-    Checking,
     Obj,
     OneOf,
     Ref,
     Text,
     Uuid,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     OBJECT,
@@ -64,8 +62,7 @@ UPDATE_RULES = {
 
 
 def create_cloud_tenant(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     account_id = ref_id(body.get("account")) or write.caller.account_id
     with write.store.transaction() as conn:
         tenant: Document = {
@@ -88,7 +85,7 @@ def create_cloud_tenant(write: Write) -> Response:
 
 
 def update_cloud_tenant(write: Write) -> Response:
-    validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+    write.check(UPDATE_RULES)
     with write.store.transaction() as conn:
         tenant = fetch_visible(write.sandbox, CLOUD_TENANT, write.caller, write.param())
         if tenant.get("status") not in LIVE:

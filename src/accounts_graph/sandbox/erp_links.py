@@ -18,10 +18,8 @@ from accounts_graph.sandbox.uploads import checked_upload, keep_icon
 from accounts_graph.sandbox.validation import (
     ADDRESS,
     BUYER_EXTERNAL_IDS,
-    Checking,
     Obj,
     Text,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     Move,
@@ -52,7 +50,7 @@ _MOVES = {
 def update_erp_link(write: Write) -> Response:
     edits_fields = require_row(write, "PUT", ONE, "Update ERP link")
     if edits_fields:
-        validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+        write.check(UPDATE_RULES)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
         link = fetch_visible(write.sandbox, ERP_LINK, write.caller, write.param())
@@ -68,7 +66,7 @@ def _action(name: str) -> Route:
     rule = _MOVES[name]
 
     def act(write: Write) -> Response:
-        validate(write.body, NOTE_RULES, Checking(write.store, write.caller))
+        write.check(NOTE_RULES)
         with write.store.transaction() as conn:
             link = fetch_visible(write.sandbox, ERP_LINK, write.caller, write.param())
             move(link, write, "ERP link", name, rule)

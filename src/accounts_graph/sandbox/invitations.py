@@ -43,13 +43,11 @@ from accounts_graph.sandbox.relations import (
 )
 from accounts_graph.sandbox.store import Document
 from accounts_graph.sandbox.validation import (
-    Checking,
     Email,
     Obj,
     Ref,
     Text,
     refs,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     NO_BODY,
@@ -108,8 +106,7 @@ def _refuse(member: Document, action: str, allowed: tuple[str, ...]) -> ApiProbl
 
 
 def create_member(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     account = _target_account(write)
     group_ids = [ref["id"] for ref in body["groups"]]
     draft = {"account": {"id": account["id"]}}
@@ -137,7 +134,7 @@ def create_member(write: Write) -> Response:
 
 def _target_account(write: Write) -> Document:
     named = ref_id(write.body.get("account"))
-    if is_legacy(write) or "accountId" not in write.request.path_params:
+    if is_legacy(write):
         return fetch_visible(
             write.sandbox, ACCOUNT, write.caller, named or write.caller.account_id
         )
@@ -195,7 +192,7 @@ def _new_user(
 
 
 def accept_invite(write: Write) -> Response:
-    validate(write.body, CODE_RULES, Checking(write.store, write.caller))
+    write.check(CODE_RULES)
     with write.store.transaction() as conn:
         member = member_of(write)
         if (member.get("invitation") or {}).get("status") != _INVITED:

@@ -33,12 +33,10 @@ from accounts_graph.sandbox.validation import (
     ADDRESS,
     CONTACT,
     ELIGIBILITY,
-    Checking,
     Flag,
     Obj,
     Ref,
     Text,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     Move,
@@ -127,8 +125,7 @@ def _place(licensee: Document, buyer: Document) -> None:
 
 
 def create_licensee(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     buyer, seller = _parties(write)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
@@ -155,7 +152,7 @@ def create_licensee(write: Write) -> Response:
 def update_licensee(write: Write) -> Response:
     edits_fields = require_row(write, "PUT", ONE, "Update licensee")
     if edits_fields:
-        validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+        write.check(UPDATE_RULES)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
         licensee = fetch_visible(write.sandbox, LICENSEE, write.caller, write.param())

@@ -76,7 +76,8 @@ def member_routes(
 
 
 def is_legacy(write: Write) -> bool:
-    return "id" in write.request.path_params
+    """Tell whether the path is the legacy `/account-users` spelling."""
+    return "accountId" not in write.request.path_params
 
 
 def member_of(write: Write) -> Document:
@@ -157,7 +158,7 @@ def delete_member(write: Write) -> Response:
 
 
 def assign_group(write: Write) -> Response:
-    validate(write.body, GROUP_RULES, Checking(write.store, write.caller))
+    write.check(GROUP_RULES)
     group_id = write.body["id"]
     with write.store.transaction() as conn:
         member = member_of(write)
@@ -193,7 +194,7 @@ def remove_group(write: Write) -> Response:
 
 def update_member(write: Write) -> Response:
     """Update a member's groups and profile (the official client's PUT)."""
-    validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+    write.check(UPDATE_RULES)
     with write.store.transaction() as conn:
         member = member_of(write)
         if write.body.get("groups") is not None:

@@ -103,7 +103,13 @@ NULL = "Null"
 NULL_SCHEMA = {"nullable": True, "enum": [None], "description": "JSON null."}
 
 
+def _admits_null(schema: dict[str, Any]) -> bool:
+    return bool(schema.get("nullable")) or ref(NULL) in schema.get("anyOf", [])
+
+
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if _admits_null(schema):
+        return schema
     if "type" in schema:
         return {**schema, "nullable": True}
     return {"anyOf": [schema, ref(NULL)]}
@@ -177,8 +183,7 @@ def null_means_absent_in_bodies(doc: Doc) -> None:
         properties = schema["properties"]
         for member, value in properties.items():
             if member not in required and isinstance(value, dict):
-                if not value.get("nullable"):
-                    properties[member] = _nullable(value)
+                properties[member] = _nullable(value)
 
 
 def entity_schemas() -> dict[str, str]:

@@ -10,7 +10,7 @@ function here, inside its transaction, so reads never see a stale list.
 import sqlite3
 from collections.abc import Iterable
 
-from accounts_graph.platform.enums import ErpLinkStatus, LicenseeStatus
+from accounts_graph.platform.enums import LicenseeStatus
 from accounts_graph.platform.resources import (
     ACCOUNT,
     ACCOUNT_USER,
@@ -163,8 +163,3 @@ def drop_links(
     for buyer_id in buyers:
         buyer_sellers(store, conn, buyer_id)
     return buyers
-
-
-def link_status_usable(link: Document) -> bool:
-    """Tell whether an ERP link lets licensees under it be Active."""
-    return link.get("status") == ErpLinkStatus.ACTIVE

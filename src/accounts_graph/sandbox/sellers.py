@@ -29,7 +29,6 @@ from accounts_graph.sandbox.validation import (
     Problem,
     Spec,
     Text,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     OBJECT,
@@ -86,8 +85,7 @@ def _codes(currencies: list[Any]) -> list[str]:
 
 
 def create_seller(write: Write) -> Response:
-    body = write.body
-    validate(body, RULES, Checking(write.store, write.caller))
+    body = write.check(RULES)
     with write.store.transaction() as conn:
         seller: Document = {
             "id": mint_id(write.store, SELLER),
@@ -107,7 +105,7 @@ def create_seller(write: Write) -> Response:
 def update_seller(write: Write) -> Response:
     edits_fields = require_row(write, "PUT", ONE, "Update seller")
     if edits_fields:
-        validate(write.body, RULES, Checking(write.store, write.caller))
+        write.check(RULES)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
         seller = fetch_visible(write.sandbox, SELLER, write.caller, write.param())

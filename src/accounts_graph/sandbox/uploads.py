@@ -62,7 +62,9 @@ def _svg_problem(data: bytes) -> str | None:
         return "The SVG declares a DOCTYPE, entities or processing instructions."
     try:
         root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, ValueError, LookupError):
+        # Expat refuses unknown (LookupError) and multi-byte (ValueError)
+        # encodings named in the XML declaration without a ParseError.
         return not_image
     if _local(root.tag) != "svg":
         return not_image

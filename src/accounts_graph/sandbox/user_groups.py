@@ -18,12 +18,10 @@ from accounts_graph.sandbox.relations import account_groups, member_reach
 from accounts_graph.sandbox.store import Document
 from accounts_graph.sandbox.validation import (
     VALIDATION_FAILED,
-    Checking,
     Ref,
     Text,
     refs,
     unusable_modules,
-    validate,
 )
 from accounts_graph.sandbox.writes import (
     OBJECT,
@@ -73,8 +71,7 @@ def _stored_refs(value: object) -> list[dict[str, str]] | None:
 
 
 def create_user_group(write: Write) -> Response:
-    body = write.body
-    validate(body, CREATE_RULES, Checking(write.store, write.caller))
+    body = write.check(CREATE_RULES)
     account_id = ref_id(body.get("account")) or write.caller.account_id
     account = fetch_visible(write.sandbox, ACCOUNT, write.caller, account_id)
     granted(write, account)
@@ -97,7 +94,7 @@ def create_user_group(write: Write) -> Response:
 
 
 def update_user_group(write: Write) -> Response:
-    validate(write.body, UPDATE_RULES, Checking(write.store, write.caller))
+    write.check(UPDATE_RULES)
     with write.store.transaction() as conn:
         group = fetch_visible(write.sandbox, USER_GROUP, write.caller, write.param())
         account = write.store.get(ACCOUNT, group["account"]["id"]) or {}

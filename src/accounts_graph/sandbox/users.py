@@ -25,7 +25,7 @@ from accounts_graph.sandbox.memberships import PROFILE_RULES, change_profile, le
 from accounts_graph.sandbox.relations import OF_USER, all_of
 from accounts_graph.sandbox.store import Document
 from accounts_graph.sandbox.uploads import checked_upload, keep_icon
-from accounts_graph.sandbox.validation import Checking, Text, validate
+from accounts_graph.sandbox.validation import Text
 from accounts_graph.sandbox.writes import (
     OBJECT,
     Move,
@@ -96,11 +96,11 @@ def _live_user(write: Write, action: str) -> Document:
 
 
 def update_user(write: Write) -> Response:
-    body = write.body
     # The published document wraps the user in a delta; the client sends it bare.
-    if isinstance(body.get("data"), dict) and not set(body) & set(PROFILE_RULES):
-        body = body["data"]
-    validate(body, PROFILE_RULES, Checking(write.store, write.caller))
+    wrapped = write.body.get("data")
+    if isinstance(wrapped, dict) and not set(write.body) & set(PROFILE_RULES):
+        write.body = wrapped
+    body = write.check(PROFILE_RULES)
     content_type = checked_upload(write)
     with write.store.transaction() as conn:
         user = _live_user(write, "update")
@@ -111,7 +111,7 @@ def update_user(write: Write) -> Response:
 
 
 def set_password(write: Write) -> Response:
-    validate(write.body, PASSWORD_RULES, Checking(write.store, write.caller))
+    write.check(PASSWORD_RULES)
     # Hashing is slow on purpose: do it before taking the write lock.
     password_hash = hash_password(write.body["password"])
     with write.store.transaction() as conn:

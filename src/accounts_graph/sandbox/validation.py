@@ -98,7 +98,8 @@ class Country(Spec):
     """An ISO 3166-1 alpha-2 country code, upper case (CH, US)."""
 
     def problems(self, value: Any, path: str, ctx: Checking) -> Iterator[Problem]:
-        if value not in ISO_3166_ALPHA_2:
+        # A list or object is no code (and would not hash for the lookup).
+        if not isinstance(value, str) or value not in ISO_3166_ALPHA_2:
             yield path, f"The {path} field must be an ISO 3166 alpha-2 code, e.g. CH."
 
 
@@ -207,8 +208,11 @@ def check(
         yield from spec.problems(value, path, ctx)
 
 
-def validate(body: Mapping[str, Any], rules: Rules, ctx: Checking) -> None:
-    """Check a body; report all its problems at once.
+def validate(body: Mapping[str, Any], rules: Rules, ctx: Checking) -> dict[str, Any]:
+    """Check a body; report all its problems at once; return what the rules name.
+
+    The returned body keeps only the members the rules name, nested objects
+    included, and references as bare `{"id"}`: that is what may be stored.
 
     Raises:
         ApiProblem: 400 with `errors` mapping JSON paths to messages.
@@ -216,6 +220,24 @@ def validate(body: Mapping[str, Any], rules: Rules, ctx: Checking) -> None:
     found = problems_of(body, rules, ctx)
     if found:
         raise ApiProblem(400, VALIDATION_FAILED, found)
+    return kept(body, rules)
+
+
+def kept(body: Mapping[str, Any], rules: Rules) -> dict[str, Any]:
+    """Return the members of a body its rules name, recursively."""
+    return {
+        name: _kept(body[name], spec) for name, spec in rules.items() if name in body
+    }
+
+
+def _kept(value: Any, spec: Spec) -> Any:
+    if isinstance(spec, Obj) and isinstance(value, dict):
+        return kept(value, spec.rules)
+    if isinstance(spec, Ref) and isinstance(value, dict):
+        return {"id": value.get("id")}
+    if isinstance(spec, Items) and isinstance(value, list):
+        return [_kept(item, spec.item) for item in value]
+    return value
 
 
 def problems_of(

@@ -27,6 +27,12 @@ from accounts_graph.sandbox.problems import ApiProblem
 from accounts_graph.sandbox.rql import RqlError, parse_query
 from accounts_graph.sandbox.shaping import Selection, shape
 from accounts_graph.sandbox.store import Document, Store
+from accounts_graph.sandbox.validation import (
+    VALIDATION_FAILED,
+    Checking,
+    Rules,
+    validate,
+)
 
 # A file part larger than this is refused without being kept.
 MAX_ICON_BYTES = 512 * 1024
@@ -35,17 +41,19 @@ _JSON_TYPES = ("application/json", "text/json")
 
 @dataclass(frozen=True)
 class Upload:
-    """The file part of a multipart body."""
+    """The file part of a multipart body; its declared type is not trusted."""
 
     field: str
     data: bytes
-    declared_type: str | None
 
 
 @dataclass(frozen=True)
 class BodySpec:
-    """What a route reads: `shape` object, optional object or array; multipart
-    parts when the route accepts an icon upload."""
+    """What a route reads from the request body.
+
+    `shape` is "object", "optional" (an object, or nothing) or "array"; `part`
+    and `file` name the multipart parts of a route that accepts an icon.
+    """
 
     shape: str = "optional"
     part: str | None = None
@@ -77,6 +85,15 @@ class Write:
     @property
     def store(self) -> Store:
         return self.sandbox.store
+
+    def check(self, rules: Rules) -> dict[str, Any]:
+        """Validate the body against `rules`; `body` then holds only what they name.
+
+        Raises:
+            ApiProblem: 400 naming every offending field.
+        """
+        self.body = validate(self.body, rules, Checking(self.store, self.caller))
+        return dict(self.body)
 
     def param(self, name: str = "id") -> str:
         value: str = self.request.path_params[name]
@@ -155,17 +172,21 @@ def _select_of(request: Request) -> Selection:
 def require_row(write: Write, method: str, template: str, update: str) -> bool:
     """Check the row a PUT that may carry an icon actually uses.
 
-    Returns True when the caller may change the object's fields, False when it
-    holds only "Upload an icon" and sent a file: then only the icon changes.
+    Returns True when the write changes the object's fields, False when it only
+    changes the icon: a file with no fields, or a caller holding "Upload an
+    icon" but not the update row (its fields are then ignored).
 
     Raises:
         ApiProblem: 403 when the caller holds neither row it would need.
     """
+    uploads = write.upload is not None and holds(
+        write.caller, method, template, "Upload an icon"
+    )
+    if uploads and not write.body:
+        return False
     if holds(write.caller, method, template, update):
         return True
-    if write.upload is not None and holds(
-        write.caller, method, template, "Upload an icon"
-    ):
+    if uploads:
         return False
     raise ApiProblem(403, f"{write.caller.role.value} accounts may not use '{update}'.")
 
@@ -234,7 +255,7 @@ async def _read_multipart(
         if isinstance(file, UploadFile):
             # One byte over the limit is enough to refuse the file.
             content = await file.read(MAX_ICON_BYTES + 1)
-            upload = Upload(spec.file or "", content, file.content_type)
+            upload = Upload(spec.file or "", content)
         elif file is not None:
             message = f"The {spec.file} part must be a file."
             raise ApiProblem(400, message, {spec.file or "": [message]})
@@ -317,9 +338,7 @@ def move(doc: Document, write: Write, kind: str, action: str, rule: Move) -> Non
 
 def invalid(field_path: str, message: str) -> ApiProblem:
     """Build the 400 of one field's value, as validation reports it."""
-    return ApiProblem(
-        400, "One or more validation errors occurred.", {field_path: [message]}
-    )
+    return ApiProblem(400, VALIDATION_FAILED, {field_path: [message]})
 
 
 def merge(doc: Document, body: Mapping[str, Any], fields: Collection[str]) -> None:
