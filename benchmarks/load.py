@@ -51,24 +51,37 @@ async def _client(
         load.latencies.append(time.perf_counter() - started)
 
 
-async def _run(url: str, token: str, seconds: float, first: int) -> Load:
-    payload = orjson.dumps({"query": WALK, "variables": {"first": first}})
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": "application/json",
-    }
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+async def _load(http: httpx.AsyncClient, payload: bytes, seconds: float) -> Load:
+    """Keep every client busy for `seconds`."""
     load = Load()
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, limits=limits, timeout=60, trust_env=False
-    ) as http:
-        started = time.perf_counter()
-        deadline = started + seconds
-        await asyncio.gather(
-            *(_client(http, payload, deadline, load) for _ in range(CLIENTS))
-        )
-        load.seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    deadline = started + seconds
+    await asyncio.gather(
+        *(_client(http, payload, deadline, load) for _ in range(CLIENTS))
+    )
+    load.seconds = time.perf_counter() - started
     return load
+
+
+async def _warm_then_run(
+    server: Server, token: str, seconds: float, first: int
+) -> tuple[int, int, Load]:
+    """Warm up, then run; return RSS after warm-up, peak RSS, and the run.
+
+    One client for both, so each worker keeps the connections it accepted
+    during the warm-up: it then reaches the memory the run will need.
+    """
+    payload = orjson.dumps({"query": WALK, "variables": {"first": first}})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(
+        base_url=server.url, headers=headers, limits=limits, timeout=60, trust_env=False
+    ) as http:
+        await _load(http, payload, max(5.0, seconds / 2))
+        warm = server.rss()
+        with PeakMemory(server) as memory:
+            load = await _load(http, payload, seconds)
+    return warm, memory.peak, load
 
 
 class PeakMemory:
@@ -106,12 +119,7 @@ def throughput(
 ) -> dict[str, Any]:
     """Run the load against a fresh facade with `workers` processes."""
     with facade(upstream, workdir, workers) as server:
-        # Long enough for every client to run many queries: the memory a full
-        # load needs is reached here, so the run after it shows growth only.
-        asyncio.run(_run(server.url, token, max(5.0, seconds / 2), first))
-        warm = server.rss()
-        with PeakMemory(server) as memory:
-            load = asyncio.run(_run(server.url, token, seconds, first))
+        warm, peak, load = asyncio.run(_warm_then_run(server, token, seconds, first))
         after = server.rss()
     done = len(load.latencies)
     return {
@@ -125,10 +133,28 @@ def throughput(
         "errors": load.errors,
         "first_error": load.first_error,
         "rss_after_warmup_mb": warm / MB,
-        "rss_peak_mb": max(memory.peak, after) / MB,
+        "rss_peak_mb": max(peak, after) / MB,
         "rss_after_run_mb": after / MB,
         "rss_growth": after / warm - 1,
     }
+
+
+COLUMNS = ["facade", "q/s", "p50 ms", "p99 ms", "errors"]
+COLUMNS += ["RSS warm MB", "peak MB", "after MB", "growth"]
+
+
+def _row(label: str, run: dict[str, Any]) -> list[str]:
+    return [
+        label,
+        f"{run['queries_per_second']:.1f}",
+        f"{run['p50_ms']:.1f}",
+        f"{run['p99_ms']:.1f}",
+        str(run["errors"]),
+        f"{run['rss_after_warmup_mb']:.1f}",
+        f"{run['rss_peak_mb']:.1f}",
+        f"{run['rss_after_run_mb']:.1f}",
+        f"{run['rss_growth']:+.1%}",
+    ]
 
 
 def throughput_section(
@@ -138,17 +164,7 @@ def throughput_section(
     section = Section(
         f"throughput: {CLIENTS} concurrent clients, nested walk "
         f"(accounts(first: {first})), {seconds:g} s each",
-        [
-            "facade",
-            "q/s",
-            "p50 ms",
-            "p99 ms",
-            "errors",
-            "RSS warm MB",
-            "peak MB",
-            "after MB",
-            "growth",
-        ],
+        COLUMNS,
     )
     for workers in (1, 2):
         run = throughput(
@@ -156,29 +172,16 @@ def throughput_section(
         )
         label = f"--workers {workers}"
         section.data[label] = run
-        section.rows.append(
-            [
-                label,
-                f"{run['queries_per_second']:.1f}",
-                f"{run['p50_ms']:.1f}",
-                f"{run['p99_ms']:.1f}",
-                str(run["errors"]),
-                f"{run['rss_after_warmup_mb']:.1f}",
-                f"{run['rss_peak_mb']:.1f}",
-                f"{run['rss_after_run_mb']:.1f}",
-                f"{run['rss_growth']:+.1%}",
-            ]
-        )
+        section.rows.append(_row(label, run))
         if run["first_error"]:
             section.notes.append(f"{label} first error: {run['first_error']}")
-        section.check(
-            f"throughput errors ({label})", str(run["errors"]), "0", run["errors"] == 0
-        )
+        errors, growth = run["errors"], run["rss_growth"]
+        section.check(f"throughput errors ({label})", str(errors), "0", errors == 0)
         section.check(
             f"RSS after run vs warm ({label})",
-            f"{run['rss_growth']:+.1%}",
+            f"{growth:+.1%}",
             "within 10 %",
-            abs(run["rss_growth"]) <= 0.10,
+            abs(growth) <= 0.10,
         )
     section.notes.append(
         "RSS sums the service's processes (with 2 workers: supervisor and workers); "

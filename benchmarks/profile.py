@@ -31,8 +31,8 @@ def profile(
         }
         for name, (count, operation) in runs.items():
             raw = out / f"profile-{name}.pyisession"
-            runner = ("-m", "pyinstrument", "-i", INTERVAL, "-r", "pyisession")
-            runner += ("-o", str(raw))
+            runner: tuple[str, ...] = ("-m", "pyinstrument", "-i", INTERVAL)
+            runner += ("-r", "pyisession", "-o", str(raw))
             with facade(upstream.url, workdir, runner=runner) as server:
                 gql = GraphQL(server.url, token)
                 for _ in range(count):

@@ -90,5 +90,8 @@ def create_sandbox_app(db_path: str | Path, scale: int = 1) -> Starlette:
         routes=[Mount(PREFIX, routes=api_routes())],
         exception_handlers={ApiProblem: _on_problem, HTTPException: _on_http_error},
     )
+    # The platform answers unknown paths with 404; a redirect to the slashless
+    # path would turn a PUT into a GET at the client.
+    app.router.redirect_slashes = False
     app.state.sandbox = Sandbox.open(store)
     return app

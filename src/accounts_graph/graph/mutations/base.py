@@ -18,8 +18,9 @@ from strawberry.file_uploads import Upload
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from accounts_graph.graph.context import Info
-from accounts_graph.graph.errors import from_upstream
+from accounts_graph.graph.errors import from_upstream, not_found
 from accounts_graph.graph.mutations.errors import UserError, user_errors
+from accounts_graph.graph.resolve import kind_name
 from accounts_graph.graph.signatures import sign
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.upstream.client import path
@@ -177,6 +178,11 @@ def mutation(
         session = info.context.session
 
         async def call() -> Any:
+            # The platform answers an unknown id, however malformed, with 404; a
+            # blank one would not even name a resource, so it goes no further.
+            blank = next((v for v in ids.values() if not v.strip()), None)
+            if blank is not None:
+                raise not_found(kind_name(kind.RESOURCE), repr(blank))
             data = await session.send(
                 method or row.method, target, json=json_body, template=row.path
             )
