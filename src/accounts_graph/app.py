@@ -192,8 +192,8 @@ def tune_gc() -> None:
     """Freeze what is alive now (modules, the schema, the app) out of the GC.
 
     The cyclic collector's full passes then never walk those long-lived objects
-    again; they were a sixth of the CPU of a nested query. Call it once the app
-    is built, from a server process's entry point.
+    again; they cost 13 to 17 % of the CPU of a nested query. Call it once the
+    app is built, from a server process's entry point.
     """
     gc.collect()
     gc.freeze()

@@ -236,3 +236,16 @@ def test_country_sent_as_a_list_is_refused(scratch: Scratch) -> None:
 
     assert multipart.status_code == plain.status_code == 400, multipart.text[:300]
     assert "address.country" in plain.json()["errors"]
+
+
+# Found by generated mutations: an `Upload` given as an inline string literal
+# reached the upload code as a str: INTERNAL_SERVER_ERROR.
+def test_icon_given_inline_is_bad_user_input(scratch: Scratch) -> None:
+    query = (
+        'mutation { uploadLicenseeIcon(id: "LCE-0000-0000-0000", icon: "x") '
+        "{ errors { code } } }"
+    )
+
+    body = graphql(scratch, "Operations", query)
+
+    assert codes(body) == {"BAD_USER_INPUT"}

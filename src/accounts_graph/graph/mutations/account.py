@@ -4,7 +4,7 @@ import strawberry
 
 from accounts_graph.graph.account import Account
 from accounts_graph.graph.enums import AccountType, ServiceLevel
-from accounts_graph.graph.mutations.base import icon_upload, mutation
+from accounts_graph.graph.mutations.base import PROBLEMS, icon_upload, mutation
 from accounts_graph.graph.mutations.inputs import (
     UNSET,
     AddressInput,
@@ -117,8 +117,12 @@ class AccountMutations:
     deactivate_account = _action(
         "deactivateAccount", "Move an active account back to enabled."
     )
-    validate_account = _action(
-        "validateAccount", "Check an account's data; changes nothing."
+    validate_account = mutation(
+        Account,
+        "validateAccount",
+        description="Check an account's data; changes nothing. The payload's "
+        "`problems` say what is wrong.",
+        extra=PROBLEMS,
     )
     activate_account = mutation(
         Account,

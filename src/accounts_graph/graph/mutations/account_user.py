@@ -112,4 +112,5 @@ class AccountUserMutations:
             ],
         },
         reread=_MEMBER_PATH,
+        errors_at="userGroupId",
     )

@@ -17,14 +17,20 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
+from accounts_graph.graph.common import ParametrisedMessage
 from accounts_graph.graph.context import Info
-from accounts_graph.graph.errors import from_upstream, not_found
+from accounts_graph.graph.errors import (
+    ErrorCode,
+    FacadeError,
+    from_upstream,
+    not_found,
+)
 from accounts_graph.graph.mutations.errors import UserError, user_errors
 from accounts_graph.graph.resolve import kind_name
 from accounts_graph.graph.signatures import sign
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.upstream.client import path
-from accounts_graph.upstream.errors import InvalidInput, UpstreamError
+from accounts_graph.upstream.errors import Forbidden, InvalidInput, UpstreamError
 
 Raw = dict[str, Any]
 
@@ -76,6 +82,20 @@ def to_rest(value: Any) -> Any:
     return body
 
 
+def rest_renames(input_type: Any) -> dict[str, str]:
+    """REST member → input field, for the `ID` fields `to_rest` renames:
+    `account` → `accountId`, `groups` → `groupIds`."""
+    if input_type is None:
+        return {}
+    renames = {}
+    for field in dataclasses.fields(input_type):
+        if field.name.endswith("_ids") and _holds_ids(field):
+            renames[_camel(field.name[:-4]) + "s"] = _camel(field.name)
+        elif field.name.endswith("_id") and _holds_ids(field):
+            renames[_camel(field.name[:-3])] = _camel(field.name)
+    return renames
+
+
 def payload(
     mutation: str,
     field: str | None,
@@ -111,9 +131,26 @@ Extra = dict[str, tuple[Any, str, Callable[[Raw], Any]]]
 """Payload fields beside the object: name → (annotation, description, value taken
 from the REST answer)."""
 
+PROBLEMS: Extra = {
+    "problems": (
+        list[ParametrisedMessage] | None,
+        "What the validation found wrong (`parameters.field` names the field); "
+        "empty when the data is valid.",
+        lambda data: [
+            ParametrisedMessage.from_rest(item) for item in data.get("errors") or []
+        ],
+    )
+}
+"""The payload field of a validation: the problems the Accounts API reports in
+the answer's `errors` (the object is not changed)."""
+
 
 async def attempt(
-    info: Info, mutation: str, call: Callable[[], Awaitable[Any]], input_name: str
+    info: Info,
+    mutation: str,
+    call: Callable[[], Awaitable[Any]],
+    input_name: str | None,
+    renames: dict[str, str] | None = None,
 ) -> tuple[Any, list[UserError]]:
     """Check the matrix, make the call, sort its failure into payload or top level."""
     row = capability(mutation)
@@ -121,7 +158,7 @@ async def attempt(
     try:
         return await call(), []
     except InvalidInput as error:
-        return None, user_errors(error, input_name)
+        return None, user_errors(error, input_name, renames)
     except UpstreamError as error:
         raise from_upstream(error) from error
 
@@ -139,7 +176,7 @@ def mutation(
     field: str | None = None,
     extra: Extra | None = None,
     reread: str | None = None,
-    errors_at: str = "input",
+    errors_at: str | None = None,
 ) -> Any:
     """Make the root field of one capability that changes one object.
 
@@ -149,7 +186,8 @@ def mutation(
     `extra` adds payload fields read from the REST answer. `reread` is a path
     (same parameters) to GET the object from when the answer has no body, e.g.
     a DELETE of a relation: the payload then carries the object, not `deletedId`.
-    `errors_at` names the argument a refused field is blamed on.
+    `errors_at` names the argument a refused field is blamed on (default: the
+    `input`; a mutation without one blames no argument).
     """
     row = capability(name)
     field = field or _camel(kind.RESOURCE.name)
@@ -158,6 +196,8 @@ def mutation(
     if is_delete:
         fields.update(DELETED)
     result_type = payload(name, None if is_delete else field, kind, extra=fields)
+    blame = errors_at or ("input" if input_type is not None else None)
+    renames = rest_renames(input_type)
     params: dict[str, Any] = {**(extra_args or {})}
     if "{id}" in row.path:
         params = {"id": ID_ARGUMENT, **params}
@@ -190,7 +230,7 @@ def mutation(
                 data = await session.send("GET", path(reread, **ids), template=reread)
             return data
 
-        data, errors = await attempt(info, name, call, errors_at)
+        data, errors = await attempt(info, name, call, blame, renames)
         if errors:
             return result_type(errors=errors)
         if is_delete:
@@ -210,7 +250,8 @@ def icon_upload(
 
     The platform has no upload endpoint of its own: the icon travels as a file
     part of the object's update, so the object's updatable fields (`keep`) are
-    read first and sent back unchanged beside the file.
+    read first and sent back unchanged beside the file. A caller that may upload
+    but not read (a vendor and a buyer) sends the file alone.
     """
     row = capability(name)
     field = _camel(kind.RESOURCE.name)
@@ -229,17 +270,30 @@ def icon_upload(
         target = path(row.path, id=id)
 
         async def call() -> Any:
-            current = await session.send("GET", target, query=select, template=row.path)
-            fields = {k: current[k] for k in keep if k in current}
-            content = await icon.read()
-            files = {
-                part: (None, orjson.dumps(fields), "application/json"),
-                file_part: (
-                    icon.filename or "icon",
-                    content,
-                    icon.content_type or "application/octet-stream",
-                ),
-            }
+            if not callable(getattr(icon, "read", None)):
+                # An inline literal instead of a file part of the request.
+                raise FacadeError(
+                    "Send the icon as a file part of a GraphQL multipart request.",
+                    ErrorCode.BAD_USER_INPUT,
+                )
+            files: dict[str, Any] = {}
+            try:
+                current = await session.send(
+                    "GET", target, query=select, template=row.path
+                )
+            except Forbidden:
+                # The matrix lets some roles upload an icon of what they may not
+                # read (a vendor, a buyer's icon): the file then goes alone, which
+                # changes the icon only, and the upstream decides.
+                pass
+            else:
+                fields = {k: current[k] for k in keep if k in current}
+                files[part] = (None, orjson.dumps(fields), "application/json")
+            files[file_part] = (
+                icon.filename or "icon",
+                await icon.read(),
+                icon.content_type or "application/octet-stream",
+            )
             return await session.send("PUT", target, files=files, template=row.path)
 
         data, errors = await attempt(info, name, call, "icon")

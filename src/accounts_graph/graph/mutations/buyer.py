@@ -5,7 +5,7 @@ from typing import Annotated
 import strawberry
 
 from accounts_graph.graph.buyer import Buyer
-from accounts_graph.graph.mutations.base import icon_upload, mutation
+from accounts_graph.graph.mutations.base import PROBLEMS, icon_upload, mutation
 from accounts_graph.graph.mutations.inputs import (
     UNSET,
     AddressInput,
@@ -55,6 +55,29 @@ class ActivateBuyerInput:
     )
 
 
+@strawberry.input(
+    description="What to check a buyer against: its account, and values to check "
+    "instead of the stored ones."
+)
+class ValidateBuyerInput:
+    account_id: strawberry.ID = strawberry.field(description="Its client account.")
+    name: str | None = strawberry.field(
+        default=UNSET, description="Legal name (1 to 500 chars)."
+    )
+    address: AddressInput | None = strawberry.field(
+        default=UNSET, description="Billing address."
+    )
+    tax_id: str | None = strawberry.field(
+        default=UNSET, description="Tax or VAT number (≤ 18 chars)."
+    )
+    contact: ContactInput | None = strawberry.field(
+        default=UNSET, description="Contact person."
+    )
+    external_ids: BuyerExternalIdsInput | None = strawberry.field(
+        default=UNSET, description="Identifiers in the ERP."
+    )
+
+
 _ACCOUNT = Annotated[
     strawberry.ID, strawberry.argument(description="The destination client account.")
 ]
@@ -75,7 +98,14 @@ class BuyerMutations:
     disable_buyer = _action("disableBuyer", "Disable an active buyer.")
     enable_buyer = _action("enableBuyer", "Enable a disabled buyer.")
     deactivate_buyer = _action("deactivateBuyer", "Move an active buyer to unassigned.")
-    validate_buyer = _action("validateBuyer", "Check a buyer's data; changes nothing.")
+    validate_buyer = mutation(
+        Buyer,
+        "validateBuyer",
+        description="Check a buyer's data; changes nothing. The payload's "
+        "`problems` say what is wrong.",
+        input_type=ValidateBuyerInput,
+        extra=PROBLEMS,
+    )
     synchronize_buyer = _action(
         "synchronizeBuyer", "Re-synchronise a buyer with its ERP."
     )
@@ -95,6 +125,7 @@ class BuyerMutations:
         "the same external id.",
         extra_args={"account_id": _ACCOUNT},
         body=lambda args: {"account": {"id": str(args["account_id"])}},
+        errors_at="accountId",
     )
     upload_buyer_icon = icon_upload(
         Buyer,

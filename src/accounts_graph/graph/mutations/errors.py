@@ -1,5 +1,6 @@
 """What a caller can fix comes back in the payload as `UserError`s."""
 
+from collections.abc import Mapping
 from enum import Enum
 
 import strawberry
@@ -36,23 +37,32 @@ class UserError:
     )
 
 
-def _field_path(rest_field: str, input_name: str) -> list[str] | None:
+def _field_path(
+    rest_field: str, input_name: str | None, renames: Mapping[str, str]
+) -> list[str] | None:
     """Map a REST field (`address.country`) to the input path that carried it.
 
     Input objects are named `input`; a refusal of a scalar argument (an icon,
-    a password) names that argument alone.
+    a password) names that argument alone; with no argument to blame (None),
+    there is no path. `renames` maps a REST reference back to the input field
+    that became it: `account.id` → `accountId`, `groups[1].id` → `groupIds.1`.
     """
-    if not rest_field or rest_field == "rql":
+    if not rest_field or rest_field == "rql" or input_name is None:
         return None
     if input_name != "input":
         return [input_name]
     parts = [p for p in rest_field.replace("[", ".").replace("]", "").split(".") if p]
     parts = [p[0].lower() + p[1:] if p else p for p in parts]
-    return [input_name, *parts] if input_name else parts
+    if parts[0] in renames:
+        tail = parts[1:-1] if parts[-1:] == ["id"] and len(parts) > 1 else parts[1:]
+        parts = [renames[parts[0]], *tail]
+    return [input_name, *parts]
 
 
 def user_errors(
-    error: UpstreamStatusError, input_name: str = "input"
+    error: UpstreamStatusError,
+    input_name: str | None = "input",
+    renames: Mapping[str, str] | None = None,
 ) -> list[UserError]:
     """Turn a 400/409/415 answer into payload errors, one per field message."""
     problem_type = str(error.problem.get("type") or "")
@@ -78,7 +88,9 @@ def user_errors(
     return [
         UserError(
             message=message,
-            field=None if field == "status" else _field_path(field, input_name),
+            field=None
+            if field == "status"
+            else _field_path(field, input_name, renames or {}),
             code=UserErrorCode.INVALID_STATE if field == "status" else code,
             platform_code=platform_code,
         )
