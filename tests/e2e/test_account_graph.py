@@ -140,9 +140,19 @@ def test_vendor_is_refused_buyers_before_any_upstream_request(
 ) -> None:
     body = gql("{ buyers { totalCount } }", tokens["Vendor"])
 
-    assert body["data"] is None
+    assert body["data"] == {"buyers": None}
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert body["extensions"]["upstream"]["requests"] == 0
+
+
+def test_a_refused_root_field_leaves_its_siblings_intact(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    body = gql("{ buyers { totalCount } accounts { totalCount } }", tokens["Vendor"])
+
+    assert body["data"] == {"buyers": None, "accounts": {"totalCount": 1}}
+    [error] = body["errors"]
+    assert error["path"] == ["buyers"]
 
 
 def test_no_token_is_unauthenticated_without_upstream_request(

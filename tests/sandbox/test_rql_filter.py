@@ -9,7 +9,7 @@ from mpt_api_client.rql import RQLQuery
 
 from accounts_graph.platform.resources import BY_NAME
 from accounts_graph.sandbox.rql import RqlError, parse_query
-from accounts_graph.sandbox.rql_sql import compile_filter, compile_order
+from accounts_graph.sandbox.rql_sql import compile_filter, compile_order, install
 
 ACC_1, ACC_2, ACC_3, ACC_4 = (f"ACC-{n}{n}{n}{n}-{n}{n}{n}{n}" for n in "1234")
 UGR_1, UGR_2, UGR_3 = (f"UGR-{n}{n}{n}{n}-{n}{n}{n}{n}" for n in "123")
@@ -118,6 +118,7 @@ TABLES["module"] = "modules"
 @pytest.fixture(scope="module")
 def db() -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(":memory:")
+    install(conn)
     for table, docs in ROWS.items():
         conn.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
         conn.executemany(

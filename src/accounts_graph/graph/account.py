@@ -178,7 +178,7 @@ RESOURCE_TYPES["Account"] = ACCOUNT
 
 @strawberry.type
 class AccountQueries:
-    accounts: Connection[Account] = list_field(
+    accounts: Connection[Account] | None = list_field(
         Account,
         AccountFilter,
         AccountOrder,

@@ -115,7 +115,7 @@ AccountId = Annotated[
 
 @strawberry.type
 class AccountUserQueries:
-    account_users: Connection[AccountUser] = list_field(
+    account_users: Connection[AccountUser] | None = list_field(
         AccountUser,
         AccountUserFilter,
         AccountUserOrder,

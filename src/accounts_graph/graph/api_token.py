@@ -95,7 +95,7 @@ ApiTokenId = Annotated[
 
 @strawberry.type
 class ApiTokenQueries:
-    api_tokens: Connection[ApiToken] = list_field(
+    api_tokens: Connection[ApiToken] | None = list_field(
         ApiToken,
         ApiTokenFilter,
         ApiTokenOrder,

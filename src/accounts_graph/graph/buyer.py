@@ -150,7 +150,7 @@ RESOURCE_TYPES["Buyer"] = BUYER
 
 @strawberry.type
 class BuyerQueries:
-    buyers: Connection[Buyer] = list_field(
+    buyers: Connection[Buyer] | None = list_field(
         Buyer,
         BuyerFilter,
         BuyerOrder,

@@ -71,7 +71,7 @@ class TransferQueries:
             strawberry.ID,
             strawberry.argument(description="The account it would move to."),
         ],
-    ) -> BuyerTransfer:
+    ) -> BuyerTransfer | None:
         await info.context.require("buyerTransfer", "preview buyer transfers")
         data = await resolve.upstream(
             info.context.session.send(
@@ -92,7 +92,7 @@ class TransferQueries:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The user.")],
-    ) -> UserSsoCheck:
+    ) -> UserSsoCheck | None:
         await info.context.require("userSsoCheck", "check users' sign-in")
         data = await resolve.upstream(
             info.context.session.send(

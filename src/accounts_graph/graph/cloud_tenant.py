@@ -98,7 +98,7 @@ CloudTenantId = Annotated[
 
 @strawberry.type
 class CloudTenantQueries:
-    cloud_tenants: Connection[CloudTenant] = list_field(
+    cloud_tenants: Connection[CloudTenant] | None = list_field(
         CloudTenant,
         CloudTenantFilter,
         CloudTenantOrder,

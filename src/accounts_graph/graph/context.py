@@ -53,7 +53,7 @@ class Context:
                 except UpstreamError as error:
                     raise from_upstream(error) from error
                 if found is None:
-                    raise unauthenticated()
+                    raise unauthenticated(token_sent=bool(self.session.token))
                 self._identity = found
         return self._identity
 

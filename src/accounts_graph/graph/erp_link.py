@@ -116,7 +116,7 @@ ErpLinkId = Annotated[
 
 @strawberry.type
 class ErpLinkQueries:
-    erp_links: Connection[ErpLink] = list_field(
+    erp_links: Connection[ErpLink] | None = list_field(
         ErpLink,
         ErpLinkFilter,
         ErpLinkOrder,

@@ -32,11 +32,14 @@ def forbidden(what: str) -> FacadeError:
     return FacadeError(f"You may not {what}.", ErrorCode.FORBIDDEN)
 
 
-def unauthenticated() -> FacadeError:
-    return FacadeError(
-        "This needs a bearer token: send 'Authorization: Bearer <token>'.",
-        ErrorCode.UNAUTHENTICATED,
-    )
+def unauthenticated(*, token_sent: bool = False) -> FacadeError:
+    if token_sent:
+        message = (
+            "The bearer token was not accepted: it is unknown, disabled or malformed."
+        )
+    else:
+        message = "This needs a bearer token: send 'Authorization: Bearer <token>'."
+    return FacadeError(message, ErrorCode.UNAUTHENTICATED)
 
 
 def not_found(kind: str, object_id: str) -> FacadeError:

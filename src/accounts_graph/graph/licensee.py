@@ -120,7 +120,7 @@ LicenseeId = Annotated[
 
 @strawberry.type
 class LicenseeQueries:
-    licensees: Connection[Licensee] = list_field(
+    licensees: Connection[Licensee] | None = list_field(
         Licensee,
         LicenseeFilter,
         LicenseeOrder,

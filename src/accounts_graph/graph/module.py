@@ -105,7 +105,7 @@ ModuleId = Annotated[
 
 @strawberry.type
 class ModuleQueries:
-    modules: Connection[Module] = list_field(
+    modules: Connection[Module] | None = list_field(
         Module,
         ModuleFilter,
         ModuleOrder,

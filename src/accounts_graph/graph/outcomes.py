@@ -20,17 +20,28 @@ logger = logging.getLogger(__name__)
 MASKED_MESSAGE = "Internal server error."
 
 
-def _with_code(error: GraphQLError) -> GraphQLError:
+def is_request_error(error: GraphQLError) -> bool:
+    """Tell an error of the request itself (syntax, validation, variables) from
+    one raised while resolving a field: only the latter has a path."""
+    return error.path is None
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """Return the error with a documented code; unexpected ones masked."""
     if (error.extensions or {}).get("code"):
         return error
-    if error.original_error is None:
+    if is_request_error(error):
+        code = (
+            ErrorCode.BAD_USER_INPUT
+            if error.message.startswith("Variable")
+            else ErrorCode.GRAPHQL_VALIDATION_FAILED
+        )
         return GraphQLError(
             error.message,
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
-            path=error.path,
-            extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
+            extensions={"code": code.value},
         )
     return GraphQLError(
         MASKED_MESSAGE,
@@ -49,7 +60,7 @@ class ErrorCodes(SchemaExtension):
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
-            result.errors = [_with_code(error) for error in result.errors]
+            result.errors = [with_code(error) for error in result.errors]
 
 
 def log_errors(
@@ -59,7 +70,7 @@ def log_errors(
     for error in errors:
         original = error.original_error
         code = (error.extensions or {}).get("code")
-        if original is not None and not code:
+        if original is not None and not code and not is_request_error(error):
             logger.error(
                 "unexpected error at %s: %s",
                 ".".join(map(str, error.path or [])) or "-",

@@ -9,8 +9,10 @@ import strawberry
 from accounts_graph.graph import resolve
 from accounts_graph.graph.connection import After, Before, Connection, First, Last, Rql
 from accounts_graph.graph.context import Info
+from accounts_graph.graph.errors import ErrorCode, FacadeError
 from accounts_graph.graph.filters import filter_rql, order_rql
 from accounts_graph.graph.signatures import sign
+from accounts_graph.upstream import rql
 
 Scope = Callable[[dict[str, Any]], list[str]]
 
@@ -40,11 +42,15 @@ def list_field(
     async def resolver(info: Info, **args: Any) -> Connection[Any]:
         await info.context.require(capability, what)
         fixed = scope(args) if scope else []
-        filter, rql = args.get("filter"), args.get("rql")
+        filter = args.get("filter")
+        try:
+            raw = rql.filter_terms(args.get("rql") or "")
+        except ValueError as error:
+            raise FacadeError(str(error), ErrorCode.BAD_USER_INPUT) from error
         return await resolve.list_page(
             info,
             kind,
-            terms=[*fixed, lambda: filter_rql(filter, filter_input.PATHS), rql or ""],
+            terms=[*fixed, lambda: filter_rql(filter, filter_input.PATHS), *raw],
             order=order_rql(args.get("order_by")),
             collection=collection,
             first=args.get("first"),
@@ -70,7 +76,7 @@ def list_field(
         "before": Before,
     }
     optional = frozenset(params) - frozenset(scope_args or {})
-    sign(resolver, params, Connection[kind], optional=optional)
+    sign(resolver, params, Connection[kind] | None, optional=optional)
     return strawberry.field(resolver=resolver, description=description)
 
 

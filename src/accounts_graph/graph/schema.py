@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -43,6 +50,10 @@ from accounts_graph.graph.viewer import Viewer, resolve_viewer
 from accounts_graph.platform.resources import resource_of_id
 
 logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
 
 _NODE_TYPES: dict[str, Any] = {
     "account": Account,
@@ -177,5 +188,17 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     types=list(_NODE_TYPES.values()),
-    extensions=[UpstreamCost, ErrorCodes],
+    extensions=[
+        UpstreamCost,
+        ErrorCodes,
+        # Bounds on one operation, checked while validating, before any upstream
+        # request: a deep or wide query multiplies objects per level.
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # Clients send the same few operations again and again: parsing and
+        # validation are cached by query text (bounded LRU).
+        ParserCache,
+        ValidationCache,
+    ],
 )

@@ -134,7 +134,7 @@ SellerId = Annotated[
 
 @strawberry.type
 class SellerQueries:
-    sellers: Connection[Seller] = list_field(
+    sellers: Connection[Seller] | None = list_field(
         Seller,
         SellerFilter,
         SellerOrder,

@@ -140,7 +140,7 @@ UserId = Annotated[
 
 @strawberry.type
 class UserQueries:
-    users: Connection[User] = list_field(
+    users: Connection[User] | None = list_field(
         User,
         UserFilter,
         UserOrder,

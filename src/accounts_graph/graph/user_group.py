@@ -113,7 +113,7 @@ UserGroupId = Annotated[
 
 @strawberry.type
 class UserGroupQueries:
-    user_groups: Connection[UserGroup] = list_field(
+    user_groups: Connection[UserGroup] | None = list_field(
         UserGroup,
         UserGroupFilter,
         UserGroupOrder,

@@ -7,6 +7,7 @@ parameters, never written into the SQL.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +41,18 @@ _COMPARE: Final = {
 }
 _LIKE_ESCAPES: Final = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 _GLOB_ESCAPES: Final = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
+# SQLite's LIKE ignores the case of ASCII letters only; `ilike` folds both sides
+# with Python's casefold, so "ESPAÑA" finds "España".
+FOLD: Final = "rql_fold"
+
+
+def fold(value: str | float | None) -> str | float | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def install(conn: sqlite3.Connection) -> None:
+    """Give a connection the SQL functions compiled filters call."""
+    conn.create_function(FOLD, 1, fold, deterministic=True)
 
 
 def compile_filter(node: Node, resource: Resource) -> tuple[str, list[object]]:
@@ -213,8 +226,9 @@ def _compile(node: Node, scope: _Scope, sql: _Sql) -> str:
         case Like(path, chunks, ignore_case):
             expr = scope.value(sql, _segments(path), path)
             if ignore_case:
-                sql.params.append("%".join(c.translate(_LIKE_ESCAPES) for c in chunks))
-                return f"{expr} LIKE ? ESCAPE '\\'"
+                folded = (c.casefold().translate(_LIKE_ESCAPES) for c in chunks)
+                sql.params.append("%".join(folded))
+                return f"{FOLD}({expr}) LIKE ? ESCAPE '\\'"
             # GLOB is the case-sensitive LIKE; brackets make `*?[` literal.
             sql.params.append("*".join(c.translate(_GLOB_ESCAPES) for c in chunks))
             return f"{expr} GLOB ?"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts_graph.platform.resources import RESOURCES, Resource
+from accounts_graph.sandbox.rql_sql import install
 
 Document = dict[str, Any]
 
@@ -63,6 +64,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            install(conn)
             self._local.conn = conn
         return conn
 

@@ -67,3 +67,47 @@ def any_(collection: str, condition: str) -> str:
 def like_pattern(text: str) -> str:
     """Escape `*` in user text that is meant literally inside an ilike pattern."""
     return text.replace("\\", "\\\\").replace("*", "\\*")
+
+
+_PARAMETERS = ("select=", "order=", "limit=", "offset=")
+
+
+def filter_terms(raw: str) -> list[str]:
+    """Split raw RQL from a caller into its filter terms (joined by `&`, ANDed).
+
+    The parameters the facade sets itself (`select`, `order`, `limit`,
+    `offset`) may not ride along: they would change what the facade receives
+    behind its back.
+
+    Raises:
+        ValueError: a parameter among the terms.
+    """
+    terms = [term.strip() for term in _top_level_terms(raw) if term.strip()]
+    for term in terms:
+        if term.lower().startswith(_PARAMETERS):
+            name = term.split("=", 1)[0]
+            raise ValueError(f"'{name}' is not a filter term: use the arguments.")
+    return terms
+
+
+def _top_level_terms(raw: str) -> list[str]:
+    terms: list[str] = []
+    depth, quote_char, start, escaped = 0, "", 0, False
+    for index, char in enumerate(raw):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quote_char:
+            quote_char = "" if char == quote_char else quote_char
+        elif char in "'\"":
+            quote_char = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "&" and depth <= 0:
+            terms.append(raw[start:index])
+            start = index + 1
+    terms.append(raw[start:])
+    return terms

@@ -1,0 +1,181 @@
+"""What a first outside user did to break the service, each kept as a test."""
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conformance.test_regressions import codes
+from tests.conftest import GraphQLClient, auth
+
+
+def test_deep_nesting_is_refused_before_any_upstream_request(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    levels = 30
+    query = (
+        "{ buyers { nodes { "
+        + "account { buyers { " * levels
+        + "id"
+        + " } }" * levels
+        + " } } }"
+    )
+
+    body = gql(query, tokens["Operations"])
+
+    assert codes(body) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert "depth" in body["errors"][0]["message"]
+    assert body["extensions"]["upstream"]["requests"] == 0
+
+
+def test_too_many_aliases_are_refused_before_any_upstream_request(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    fields = " ".join(
+        f"l{i}: licensees(first: 100) {{ totalCount }}" for i in range(300)
+    )
+
+    body = gql(f"{{ {fields} }}", tokens["Operations"])
+
+    assert codes(body) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert body["extensions"]["upstream"]["requests"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($id: ID!) { buyer(id: $id) { id } }", {}),
+        ("query($id: ID!) { buyer(id: $id) { id } }", {"id": {"a": 1}}),
+        ("query($n: Int) { buyers(first: $n) { totalCount } }", {"n": "ten"}),
+        (
+            "query($f: BuyerFilter) { buyers(filter: $f) { totalCount } }",
+            {"f": {"createdAt": {"gt": "garbage"}}},
+        ),
+    ],
+)
+def test_a_bad_variable_is_bad_user_input(
+    gql: GraphQLClient, tokens: dict[str, str], query: str, variables: dict[str, Any]
+) -> None:
+    body = gql(query, tokens["Operations"], variables)
+
+    assert codes(body) == {"BAD_USER_INPUT"}
+    assert "Internal" not in body["errors"][0]["message"]
+
+
+def test_a_password_in_a_bad_variable_is_not_logged(
+    gql: GraphQLClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    body = gql(
+        'mutation($p: String!) { setUserPassword(id: "USR-0000-0000", password: $p) '
+        "{ errors { code } } }",
+        tokens["Operations"],
+        {"p": {"pw": "LeakViaTraceback-S3cret"}},
+    )
+
+    assert codes(body) == {"BAD_USER_INPUT"}
+    assert "LeakViaTraceback" not in caplog.text
+
+
+def test_a_syntax_error_carries_a_code(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    body = gql("{ viewer {", tokens["Client"])
+
+    assert codes(body) == {"GRAPHQL_VALIDATION_FAILED"}
+
+
+@pytest.mark.parametrize("payload", [b"null", b"42", b'"query"'])
+def test_a_body_that_is_not_an_object_is_a_bad_request(
+    facade_url: str, payload: bytes
+) -> None:
+    response = httpx.post(
+        facade_url + "/graphql",
+        content=payload,
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("object_id", ["%00", "a%00b", "%0a", "nonsense"])
+def test_an_icon_of_a_malformed_id_is_not_found(
+    facade_url: str, object_id: str
+) -> None:
+    response = httpx.get(f"{facade_url}/icons/buyers/{object_id}")
+
+    assert response.status_code == 404
+
+
+def test_raw_rql_may_not_set_the_facades_own_parameters(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    body = gql(
+        '{ buyers(rql: "ne(id,x)&select=-name") { nodes { name } } }',
+        tokens["Operations"],
+    )
+
+    assert codes(body) == {"BAD_USER_INPUT"}
+    assert body["extensions"]["upstream"]["requests"] == 0
+
+
+def test_raw_rql_terms_joined_by_ampersand_are_anded(
+    gql: GraphQLClient, tokens: dict[str, str], demo_accounts: dict[str, str]
+) -> None:
+    account = demo_accounts["Client"]
+    body = gql(
+        f"{{ buyers(rql: \"eq(account.id,'{account}')&eq(status,Active)\") "
+        "{ nodes { status account { id } } } }",
+        tokens["Operations"],
+    )
+
+    nodes = body["data"]["buyers"]["nodes"]
+    assert nodes
+    assert {(n["status"], n["account"]["id"]) for n in nodes} == {("ACTIVE", account)}
+
+
+def test_contains_ignores_case_beyond_ascii(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    query = '{ buyers(filter: {name: {contains: "%s"}}) { totalCount } }'
+
+    upper = gql(query % "ESPAÑA", tokens["Operations"])
+    lower = gql(query % "españa", tokens["Operations"])
+
+    assert upper["data"]["buyers"]["totalCount"] > 0
+    assert upper["data"] == lower["data"]
+
+
+@pytest.mark.parametrize("authorization", ["idt:TKN-0000-0001:x", "Basic dXNlcjpwdw=="])
+def test_an_authorization_that_is_not_a_bearer_token_is_unauthenticated(
+    facade_url: str, authorization: str
+) -> None:
+    body = httpx.post(
+        facade_url + "/graphql",
+        json={"query": "{ accounts { totalCount } }"},
+        headers={"Authorization": authorization},
+    ).json()
+
+    assert codes(body) == {"UNAUTHENTICATED"}
+    assert "not accepted" in body["errors"][0]["message"]
+
+
+def test_a_wrong_secret_is_not_accepted(gql: GraphQLClient) -> None:
+    body = gql("{ accounts { totalCount } }", "idt:TKN-0000-0001:" + "x" * 32)
+
+    assert codes(body) == {"UNAUTHENTICATED"}
+    assert "not accepted" in body["errors"][0]["message"]
+
+
+def test_the_demo_tokens_still_work_with_a_plain_header(
+    facade_url: str, tokens: dict[str, str]
+) -> None:
+    body = httpx.post(
+        facade_url + "/graphql",
+        json={"query": "{ accounts { totalCount } }"},
+        headers=auth(tokens["Client"]),
+    ).json()
+
+    assert body["data"]["accounts"]["totalCount"] == 1
