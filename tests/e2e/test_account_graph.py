@@ -181,3 +181,13 @@ def test_aliased_lookups_cost_one_request(
     assert "errors" not in body
     assert [body["data"][f"b{i}"]["id"] for i in range(len(ids))] == ids
     assert body["extensions"]["upstream"]["requests"] == 1
+
+
+def test_a_count_alone_fetches_no_objects(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    body = gql("{ licensees { totalCount } }", tokens["Operations"])
+
+    assert body["data"]["licensees"]["totalCount"] > 100
+    assert body["extensions"]["upstream"]["requests"] == 1
+    assert body["extensions"]["upstream"]["bytes"] < 400

@@ -54,6 +54,8 @@ def selection(info: Info) -> frozenset[str]:
     return names
 
 
+_COUNT_ONLY = frozenset({"totalCount", "__typename"})
+
 _LABELS = {"erp_link": "ERP link", "api_token": "API token"}
 
 # The root field whose capability lets a caller read a resource's own collection.
@@ -168,6 +170,10 @@ async def list_page(
     select = info.context.select_for(info, kind.RESOURCE)
     path = collection or kind.RESOURCE.collection
     offset, limit = slice_.offset, slice_.limit
+    if selection(info) <= _COUNT_ONLY:
+        # Only the count is asked for: the platform answers it for `limit=0`.
+        counted = await upstream(session.fetch_page(path, filter=filter, limit=0))
+        return build_connection([], offset, counted.total)
     if slice_.from_end:
         counted = await upstream(session.fetch_page(path, filter=filter, limit=0))
         offset = max(0, counted.total - slice_.limit)
