@@ -45,3 +45,14 @@ def test_node_with_a_malformed_id_is_bad_user_input(
 
     assert body["data"]["node"] is None
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_seller_erp_link_is_null_when_the_platform_gives_none(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    body = gql(
+        "{ sellers(first: 3) { nodes { id erpLink { id } } } }", tokens["Operations"]
+    )
+
+    assert "errors" not in body
+    assert all(n["erpLink"] is None for n in body["data"]["sellers"]["nodes"])

@@ -17,7 +17,7 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
-from accounts_graph.graph.relations import children
+from accounts_graph.graph.relations import children, reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import SELLER, Resource
 
@@ -88,6 +88,7 @@ class Seller(Node):
     audit: Audit | None = strawberry.field(
         description="When it was created and changed."
     )
+    _raw: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_rest(cls, data: dict[str, Any]) -> Self:
@@ -98,6 +99,7 @@ class Seller(Node):
             icon=data.get("icon"),
             status=to_enum(SellerStatus, data.get("status")),
             currencies=_currencies(data.get("currencies")),
+            _raw=data,
             address=Address.from_rest(data.get("address")),
             audit=Audit.from_rest(data.get("audit")),
         )
@@ -105,6 +107,14 @@ class Seller(Node):
     @strawberry.field(description="URL of the logo on this service (public).")
     def icon_url(self) -> str | None:
         return icon_url("sellers", self.id, self.icon)
+
+    erp_link = reference(
+        "erp_link",
+        "ErpLink",
+        "erpLink",
+        description="The ERP link the platform singles out for this seller, when "
+        "the answer carries one (an optional field of the REST API).",
+    )
 
     erp_links = children(
         "erp_link",
