@@ -19,7 +19,7 @@ from hypothesis_graphql import Mode, mutations, nodes, queries
 
 from accounts_graph.graph.errors import ErrorCode
 from accounts_graph.graph.schema import schema as facade_schema
-from tests.conformance.conftest import EXAMPLES, Private
+from tests.conformance.conftest import DERANDOMIZE, EXAMPLES, Private
 
 SDL = str(facade_schema)
 DOCUMENTED = {code.value for code in ErrorCode} - {ErrorCode.INTERNAL_SERVER_ERROR}
@@ -61,6 +61,7 @@ def _run(private: Private, strategy: st.SearchStrategy[str]) -> None:
 
         @hypothesis.settings(
             max_examples=5 * EXAMPLES,
+            derandomize=DERANDOMIZE,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),

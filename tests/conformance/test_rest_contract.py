@@ -27,7 +27,7 @@ from schemathesis import GenerationMode
 
 from accounts_graph.sandbox.openapi import corrected
 from accounts_graph.sandbox.openapi_paths import DOCUMENT
-from tests.conformance.conftest import EXAMPLES, Private
+from tests.conformance.conftest import DERANDOMIZE, EXAMPLES, Private
 
 CHECKS = (
     "not_a_server_error",
@@ -128,6 +128,7 @@ def test_every_operation_honours_the_contract(
 def _settings(examples: int) -> hypothesis.settings:
     return hypothesis.settings(
         max_examples=examples,
+        derandomize=DERANDOMIZE,
         stateful_step_count=6,
         deadline=None,
         database=None,
