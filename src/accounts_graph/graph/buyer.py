@@ -16,7 +16,6 @@ from accounts_graph.graph.common import (
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.enums import BuyerStatus, to_enum
-from accounts_graph.graph.errors import forbidden
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -28,7 +27,6 @@ from accounts_graph.graph.filters import (
 from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.relations import children, reference
 from accounts_graph.graph.roots import get_field, list_field
-from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import BUYER, Resource
 
 if TYPE_CHECKING:
@@ -100,9 +98,7 @@ class Buyer(Node):
         "and a FORBIDDEN error)."
     )
     async def errors(self, info: Info) -> list[ParametrisedMessage] | None:
-        identity = await info.context.identity()
-        if identity.role is not Role.OPERATIONS:
-            raise forbidden("read buyer errors")
+        await info.context.require_field(BUYER, "errors")
         return many(ParametrisedMessage.from_rest, self._raw.get("errors"))
 
     account = reference(
@@ -120,10 +116,8 @@ class Buyer(Node):
     ):
         from accounts_graph.graph.seller import Seller
 
-        if "sellers" not in self._raw:
-            # The object came from a reference; the list is an optional field.
-            full = await resolve.load_by_id(info, Buyer, self.id)
-            return await resolve.load_references(info, Seller, full._raw.get("sellers"))
+        # `sellers` is optional upstream; the operation's `select` asks for it
+        # whenever this field is queried (graph/selection.py).
         return await resolve.load_references(info, Seller, self._raw.get("sellers"))
 
     erp_links = children(

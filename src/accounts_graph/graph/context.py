@@ -71,6 +71,19 @@ class Context:
             raise forbidden(what)
         return identity
 
+    async def require_field(self, resource: Resource, field: str) -> None:
+        """Refuse a field the platform shows to Operations only (resources table).
+
+        Raises:
+            FacadeError: FORBIDDEN for any other role.
+        """
+        if not resource.by_name[field].operations_only:
+            return
+        identity = await self.identity()
+        if identity.role is not Role.OPERATIONS:
+            label = resource.name.replace("_", " ")
+            raise forbidden(f"read the {field} of a {label} (operations only)")
+
     def select_for(self, info: "Info", resource: Resource, *extra: str) -> str:
         """Return the `select` of requests for `resource` in this operation."""
         if self._needs is None:

@@ -8,7 +8,6 @@ from accounts_graph.graph.common import Address, Audit, BuyerExternalIds
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.enums import ErpLinkStatus, to_enum
-from accounts_graph.graph.errors import forbidden
 from accounts_graph.graph.filters import (
     EnumFilter,
     IdFilter,
@@ -19,7 +18,6 @@ from accounts_graph.graph.filters import (
 from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
-from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import ERP_LINK, Resource
 
 if TYPE_CHECKING:
@@ -89,9 +87,7 @@ class ErpLink(Node):
         "FORBIDDEN error)."
     )
     async def note(self, info: Info) -> str | None:
-        identity = await info.context.identity()
-        if identity.role is not Role.OPERATIONS:
-            raise forbidden("read ERP link notes")
+        await info.context.require_field(ERP_LINK, "note")
         return self._raw.get("note")
 
     buyer = reference(

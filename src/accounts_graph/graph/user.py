@@ -10,7 +10,6 @@ from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.embedded import UserSettings
 from accounts_graph.graph.enums import UserStatus, to_enum
-from accounts_graph.graph.errors import forbidden
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -21,7 +20,6 @@ from accounts_graph.graph.filters import (
 )
 from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.roots import get_field, list_field
-from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import USER, Resource
 
 if TYPE_CHECKING:
@@ -125,9 +123,7 @@ class User(Node):
     ):
         from accounts_graph.graph.account import Account
 
-        identity = await info.context.identity()
-        if identity.role is not Role.OPERATIONS:
-            raise forbidden("read a user's accounts")
+        await info.context.require("User.accounts", "read a user's accounts")
         return await resolve.load_references(info, Account, self._raw.get("accounts"))
 
 
