@@ -5,7 +5,7 @@ type and outcome."""
 import time
 from collections.abc import Iterator
 
-from graphql import DocumentNode, OperationDefinitionNode
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 from strawberry.extensions import SchemaExtension
@@ -35,10 +35,16 @@ class OperationTelemetry(SchemaExtension):
         outcome = "INTERNAL_SERVER_ERROR"
         name, kind = ANONYMOUS, UNKNOWN
         try:
-            with trace.use_span(span, record_exception=True):
+            # Not the exception itself: its text may quote the query.
+            with trace.use_span(span, record_exception=False):
                 yield
             name, kind = describe(self.execution_context)
             outcome = outcome_of(self.execution_context)
+        except GraphQLError as error:
+            # A limiter that parses the query itself raises its syntax error
+            # here, before the operation has a result.
+            outcome = _code_of(error)
+            raise
         finally:
             _finish_span(span, name, kind, outcome)
             session = getattr(self.execution_context.context, "session", None)
@@ -71,9 +77,11 @@ def outcome_of(context: ExecutionContext) -> str:
     """Return "ok", or the code of the answer's first error."""
     errors = context.result.errors if context.result is not None else None
     errors = errors or context.pre_execution_errors
-    if not errors:
-        return "ok"
-    code = (with_code(errors[0]).extensions or {}).get("code")
+    return _code_of(errors[0]) if errors else "ok"
+
+
+def _code_of(error: GraphQLError) -> str:
+    code = (with_code(error).extensions or {}).get("code")
     return str(code or "INTERNAL_SERVER_ERROR")
 
 

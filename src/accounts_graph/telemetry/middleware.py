@@ -4,8 +4,7 @@ gauge and the one INFO access line."""
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any
+from contextlib import contextmanager
 
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Span, SpanKind, StatusCode
@@ -46,10 +45,37 @@ class RequestTelemetry:
             name.decode("latin-1"): value.decode("latin-1")
             for name, value in scope.get("headers") or []
         }
-        received = headers.get("x-request-id")
-        request_id, kept = accept_or_generate(received)
+        request_id, kept = accept_or_generate(headers.get("x-request-id"))
+        token = bind_request_id(request_id)
+        try:
+            with recording_to(self.telemetry), self._span(scope, headers) as span:
+                if "x-request-id" in headers and not kept:
+                    logger.debug("malformed X-Request-Id replaced")
+                await self._serve(scope, receive, send, span, request_id)
+        finally:
+            unbind_request_id(token)
+
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, span: Span, request_id: str
+    ) -> None:
+        tracked = self.telemetry.metrics is not None and (
+            scope["path"] not in UNTRACKED_PATHS
+        )
         status = 500
         started = time.perf_counter()
+        done = False
+
+        def finish() -> None:
+            # Before the last byte leaves: once the client has its answer, the
+            # request is no longer in flight and its line and span are written.
+            nonlocal done
+            if done:
+                return
+            done = True
+            if tracked and self.telemetry.metrics is not None:
+                self.telemetry.metrics.in_progress.dec()
+            _finish_span(span, status)
+            _log(scope, request_id, status, started)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -59,21 +85,18 @@ class RequestTelemetry:
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                 ]
+            elif message["type"] == "http.response.body" and not message.get(
+                "more_body", False
+            ):
+                finish()
             await send(message)
 
-        token = bind_request_id(request_id)
+        if tracked and self.telemetry.metrics is not None:
+            self.telemetry.metrics.in_progress.inc()
         try:
-            with recording_to(self.telemetry), self._span(scope, headers) as span:
-                if received is not None and not kept:
-                    logger.debug("malformed X-Request-Id replaced")
-                try:
-                    with self._in_flight(scope["path"]):
-                        await self.app(scope, receive, send_with_id)
-                finally:
-                    _finish_span(span, status)
-                    _log(scope, request_id, status, started)
+            await self.app(scope, receive, send_with_id)
         finally:
-            unbind_request_id(token)
+            finish()
 
     @contextmanager
     def _span(self, scope: Scope, headers: dict[str, str]) -> Iterator[Span]:
@@ -82,7 +105,7 @@ class RequestTelemetry:
             yield trace.INVALID_SPAN
             return
         route = _route_of(scope)
-        with tracer.start_as_current_span(
+        span = tracer.start_span(
             f"{scope['method']} {route}" if route else scope["method"],
             # A caller's `traceparent` makes this request part of its trace.
             context=propagate.extract(headers),
@@ -91,14 +114,11 @@ class RequestTelemetry:
                 "http.request.method": scope["method"],
                 **({"http.route": route} if route else {}),
             },
-        ) as span:
+        )
+        # Ended by `finish`; an escaping exception's text (it could quote the
+        # request) is not recorded.
+        with trace.use_span(span, record_exception=False):
             yield span
-
-    def _in_flight(self, path: str) -> AbstractContextManager[Any]:
-        metrics = self.telemetry.metrics
-        if metrics is None or path in UNTRACKED_PATHS:
-            return nullcontext()
-        return metrics.in_progress.track_inprogress()
 
 
 def _route_of(scope: Scope) -> str | None:
@@ -116,6 +136,7 @@ def _finish_span(span: Span, status: int) -> None:
     span.set_attribute("http.response.status_code", status)
     if status >= 500:
         span.set_status(StatusCode.ERROR)
+    span.end()
 
 
 def _log(scope: Scope, request_id: str, status: int, started: float) -> None:

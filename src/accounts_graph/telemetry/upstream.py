@@ -56,7 +56,8 @@ def upstream_call(method: str, template: str) -> Iterator[UpstreamCall]:
     outcome = "error"
     started = time.perf_counter()
     try:
-        with trace.use_span(span, record_exception=True):
+        # The outcome is recorded, not the exception: its text may hold a URL.
+        with trace.use_span(span, record_exception=False):
             yield call
         outcome = str(call.status)
     except httpx.TimeoutException:
@@ -67,6 +68,9 @@ def upstream_call(method: str, template: str) -> Iterator[UpstreamCall]:
         raise
     except asyncio.CancelledError:
         outcome = "cancelled"
+        raise
+    except Exception as error:
+        outcome = type(error).__name__
         raise
     finally:
         _finish_span(span, call.status, outcome)
