@@ -255,7 +255,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = Settings.from_env(**args)
         configure_logging(settings.log_level, settings.log_format)
-    except ValueError as error:
+        if command == "serve":
+            from accounts_graph.telemetry.tracing import require_exporters
+
+            require_exporters(settings.traces_exporters)
+    except (ValueError, RuntimeError) as error:
         sys.exit(f"accounts-graph: {error}")
     if command == "serve" and settings.workers > 1:
         _serve_workers(settings)

@@ -36,8 +36,11 @@ class OperationTelemetry(SchemaExtension):
         name, kind = ANONYMOUS, UNKNOWN
         try:
             # Not the exception itself: its text may quote the query.
-            with trace.use_span(span, record_exception=False):
+            if span is trace.INVALID_SPAN:
                 yield
+            else:
+                with trace.use_span(span, record_exception=False):
+                    yield
             name, kind = describe(self.execution_context)
             outcome = outcome_of(self.execution_context)
         except GraphQLError as error:

@@ -6,7 +6,7 @@ service name and resource attributes, the sampler, the batch processor's
 limits and the exporter's endpoint, headers and timeouts.
 """
 
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -21,6 +21,16 @@ _PACKAGES = {
     "otlp_proto_grpc": "opentelemetry-exporter-otlp-proto-grpc",
     "zipkin": "opentelemetry-exporter-zipkin",
 }
+
+
+def require_exporters(exporters: tuple[str, ...]) -> None:
+    """Check that every exporter in `exporters` is installed.
+
+    Raises:
+        RuntimeError: one is not, naming the package that provides it.
+    """
+    for name in exporters:
+        _exporter_entry_point(name)
 
 
 def build_tracer_provider(exporters: tuple[str, ...]) -> TracerProvider | None:
@@ -46,13 +56,16 @@ def _resource() -> Resource:
     return found
 
 
-def _exporter(name: str) -> SpanExporter:
+def _exporter_entry_point(name: str) -> EntryPoint:
     matches = entry_points(group=_EXPORTERS_GROUP, name=name)
     if not matches:
         package = _PACKAGES.get(name, f"the package that provides {name!r}")
         raise RuntimeError(
             f"The {name!r} trace exporter is not installed: install {package}."
         )
-    exporter_class = next(iter(matches)).load()
-    exporter: SpanExporter = exporter_class()
+    return next(iter(matches))
+
+
+def _exporter(name: str) -> SpanExporter:
+    exporter: SpanExporter = _exporter_entry_point(name).load()()
     return exporter

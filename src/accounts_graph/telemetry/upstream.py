@@ -3,11 +3,13 @@ template, method and status, a client span each, and the request id and trace
 context sent along with every request of the shared httpx client."""
 
 import asyncio
+import functools
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from opentelemetry import propagate, trace
@@ -30,6 +32,7 @@ class UpstreamCall:
     status: int | None = None
 
 
+@functools.lru_cache(maxsize=1024)
 def endpoint_template(template: str) -> str:
     """Return the full path template of an upstream endpoint, ids masked."""
     segments = [
@@ -56,8 +59,7 @@ def upstream_call(method: str, template: str) -> Iterator[UpstreamCall]:
     outcome = "error"
     started = time.perf_counter()
     try:
-        # The outcome is recorded, not the exception: its text may hold a URL.
-        with trace.use_span(span, record_exception=False):
+        with _current(span):
             yield call
         outcome = str(call.status)
     except httpx.TimeoutException:
@@ -79,6 +81,13 @@ def upstream_call(method: str, template: str) -> Iterator[UpstreamCall]:
             telemetry.metrics.upstream.labels(endpoint, method, outcome).observe(
                 time.perf_counter() - started
             )
+
+
+def _current(span: Span) -> AbstractContextManager[Any]:
+    if span is trace.INVALID_SPAN:
+        return nullcontext()
+    # The outcome is recorded, not the exception: its text may hold a URL.
+    return trace.use_span(span, record_exception=False)
 
 
 def _start_span(tracer: trace.Tracer | None, method: str, endpoint: str) -> Span:
