@@ -217,3 +217,24 @@ def test_operation_names_past_the_limit_count_as_other() -> None:
 )
 def test_endpoint_template_masks_ids(template: str, expected: str) -> None:
     assert endpoint_template(template) == API + expected
+
+
+def test_upstream_timeout_is_counted_as_such(tokens: dict[str, str]) -> None:
+    release = threading.Event()
+
+    async def silent(request: Request) -> JSONResponse:
+        await asyncio.to_thread(release.wait, 30)
+        return JSONResponse({})
+
+    upstream = Starlette(routes=[Route("/{path:path}", silent)])
+    with running(upstream) as upstream_url:
+        app = create_app(upstream_url, timeout=0.2)
+        with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+            body = _post(client, "query Slow { viewer { role } }", tokens["Client"])
+            text = client.get("/metrics").text
+        release.set()
+
+    assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    timeout = {"method": "GET", "status": "timeout"}
+    endpoint = f"{API}/api-tokens/{{id}}"
+    assert sample_value(text, UPSTREAM, endpoint=endpoint, **timeout) == 1

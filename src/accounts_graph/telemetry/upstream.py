@@ -62,7 +62,7 @@ def upstream_call(method: str, template: str) -> Iterator[UpstreamCall]:
         with _current(span):
             yield call
         outcome = str(call.status)
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, TimeoutError):
         outcome = "timeout"
         raise
     except httpx.TransportError:
