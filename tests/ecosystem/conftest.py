@@ -1,13 +1,14 @@
 """Fixtures of the ecosystem tests: the Node tools, a recorded facade, a gateway.
 
 The Node packages (Apollo's gateway and composition, GraphQL Code Generator,
-TypeScript) are pinned by `package-lock.json` here and installed with `npm ci`:
-`.ci/run` does it up front, and the `node_tools` fixture does it when the
-install is missing or older than the lock file, so `pytest` alone also works.
+TypeScript) are pinned by `ecosystem/package-lock.json` and installed with
+`npm ci`: `.ci/run` does it up front, and the `node_tools` fixture does it when
+the install is missing or older than the lock file, so `pytest` alone works too.
 The gateway is a real Node process, started once per session.
 """
 
 import select
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,15 +26,18 @@ from tests.ecosystem.agreements import schema as agreements_schema
 from tests.perf.test_costs import Recorder
 from tests.servers import running
 
-NODE_DIR = Path(__file__).parent
+ROOT = Path(__file__).resolve().parents[2]
+NODE_DIR = ROOT / "ecosystem"
 BIN = Path(sys.executable).parent
 GATEWAY_START_SECONDS = 60
 
 
-def node_run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a command of the Node tools in their directory, capturing its output."""
+def node_run(
+    *args: str, check: bool = False, cwd: Path = NODE_DIR
+) -> subprocess.CompletedProcess[str]:
+    """Run a command of the Node tools (in `ecosystem/`), capturing its output."""
     return subprocess.run(
-        list(args), cwd=NODE_DIR, capture_output=True, text=True, check=check
+        list(args), cwd=cwd, capture_output=True, text=True, check=check
     )
 
 
@@ -43,7 +47,7 @@ def node_tools() -> Path:
     installed = NODE_DIR / "node_modules" / ".package-lock.json"
     lock = NODE_DIR / "package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        done = node_run("npm", "ci", "--no-audit", "--no-fund", check=False)
+        done = node_run("npm", "ci", "--no-audit", "--no-fund")
         assert done.returncode == 0, f"npm ci failed:\n{done.stderr}"
     return NODE_DIR
 
@@ -133,10 +137,9 @@ def supergraph(
 
     composed = node_run(
         "node",
-        "compose.mjs",
+        "federation/compose.mjs",
         f"accounts={recorded.url}/graphql={accounts_sdl}",
         f"agreements={agreements_url}/graphql={agreements_sdl}",
-        check=False,
     )
     assert composed.returncode == 0, composed.stderr
     path = folder / "supergraph.graphql"
@@ -150,7 +153,7 @@ def gateway_url(supergraph: Path) -> Iterator[str]:
     log = supergraph.with_name("gateway.log")
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            ["node", "gateway.mjs", str(supergraph)],
+            ["node", "federation/gateway.mjs", str(supergraph)],
             cwd=NODE_DIR,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -167,3 +170,23 @@ def gateway_url(supergraph: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def lay_out(folder: Path) -> Path:
+    """Copy what the typed-client tools read into `folder`, as in the repository.
+
+    The tools then write their output there rather than into the working tree;
+    the copy's `ecosystem/node_modules` links to the installed Node packages.
+    Returns the copy's `ecosystem` directory, where the tools run.
+    """
+    shutil.copy(ROOT / "schema.graphql", folder / "schema.graphql")
+    shutil.copytree(ROOT / "examples", folder / "examples")
+    tools = folder / "ecosystem"
+    (tools / "typescript").mkdir(parents=True)
+    for name in ("package.json", "codegen.yml", "ariadne-codegen.toml"):
+        shutil.copy(NODE_DIR / name, tools / name)
+    for source in (NODE_DIR / "typescript").glob("*"):
+        if source.name not in ("schema.ts", "operations.ts"):
+            shutil.copy(source, tools / "typescript" / source.name)
+    (tools / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    return tools

@@ -1,5 +1,5 @@
 // An Apollo Gateway over a composed supergraph, on a free loopback port.
-// Usage: node gateway.mjs supergraph.graphql
+// Usage: node federation/gateway.mjs supergraph.graphql
 // Prints its URL on the first line once it listens. The caller's Authorization
 // header is forwarded to every subgraph: accounts-graph needs the bearer token.
 import { readFileSync } from "node:fs";

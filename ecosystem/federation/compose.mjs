@@ -1,5 +1,5 @@
 // Compose subgraphs into a supergraph with Apollo's composition library.
-// Usage: node compose.mjs NAME=URL=SDL_FILE ... > supergraph.graphql
+// Usage: node federation/compose.mjs NAME=URL=SDL_FILE ... > supergraph.graphql
 // Exits 1 with one line per composition error when the subgraphs do not compose.
 import { readFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
