@@ -9,13 +9,14 @@ from tests.ecosystem.conftest import ROOT
 EXAMPLES = sorted((ROOT / "examples").glob("*.graphql"))
 
 
-def test_every_graphql_block_of_the_readme_is_an_example_file() -> None:
+def test_every_operation_of_the_readme_is_an_example_file() -> None:
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```graphql\n(.*?)```", readme, re.S)
+    operations = [b for b in blocks if b.startswith(("query", "mutation"))]
     examples = {path.read_text() for path in EXAMPLES}
 
-    assert blocks
-    assert [block for block in blocks if block not in examples] == []
+    assert len(operations) >= 3
+    assert [block for block in operations if block not in examples] == []
 
 
 def test_every_example_operation_is_valid_against_the_schema() -> None:
