@@ -51,15 +51,14 @@ async def load_entity[T: resolve.FromRest](
     """
     resource = kind.RESOURCE
     label = resolve.kind_name(resource)
-    owner = resource_of_id(entity_id) if isinstance(entity_id, str) else None
-    if owner is None:
+    if not isinstance(entity_id, str) or (owner := resource_of_id(entity_id)) is None:
         raise FacadeError(
             f"A representation of {label} needs its platform id in `id`.",
             ErrorCode.BAD_USER_INPUT,
         )
     # A prefix of another type cannot name one of these: no request for it.
     if owner is not resource:
-        raise not_found(label, str(entity_id))
+        raise not_found(label, entity_id)
     await info.context.require(
         resolve.READS[resource.name], f"read {resource.collection}"
     )
