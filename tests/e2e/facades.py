@@ -30,6 +30,14 @@ class RequestCounter:
 
 
 @contextmanager
+def counting(sandbox_app: Any) -> Iterator[tuple[RequestCounter, str]]:
+    """Serve the sandbox behind a counter on a port of its own; yield both."""
+    counter = RequestCounter(sandbox_app)
+    with running(counter) as url:
+        yield counter, url
+
+
+@contextmanager
 def facade(upstream_url: str, **settings: Any) -> Iterator[httpx.Client]:
     """Serve a facade over `upstream_url` with these settings; yield a client."""
     app = create_app(upstream_url, settings=Settings(**settings), identity_ttl=3600)

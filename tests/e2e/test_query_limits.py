@@ -10,7 +10,7 @@ import pytest
 from accounts_graph.app import create_app
 from accounts_graph.settings import Settings
 from tests.conformance.test_regressions import codes
-from tests.e2e.facades import RequestCounter, facade, post
+from tests.e2e.facades import RequestCounter, counting, facade, post
 from tests.servers import running
 
 # account → users → user → accounts → users → user → …: three relation levels
@@ -32,9 +32,8 @@ def nested(levels: int, leaf: str = "id") -> str:
 @pytest.fixture(scope="module")
 def counted(sandbox_app: Any) -> Iterator[tuple[RequestCounter, str]]:
     """The session's sandbox behind a counter, on its own port."""
-    counter = RequestCounter(sandbox_app)
-    with running(counter) as url:
-        yield counter, url
+    with counting(sandbox_app) as counted:
+        yield counted
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,9 @@ NOT_AN_IMAGE = "The file is not a PNG, JPEG, GIF, WebP or SVG image."
 # processing instructions can attach style sheets: an icon needs neither.
 _FORBIDDEN_MARKUP = re.compile(rb"<!DOCTYPE|<!ENTITY|<\?(?!xml\s)", re.IGNORECASE)
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?(?!#)|@import", re.IGNORECASE)
+# Only to say why a file that claims to be an image is refused: Pillow decides.
+_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+_UNDECODABLE = "The file starts like an image but does not decode as one."
 # What Pillow raises on a file that starts like an image and then is not one.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError)
 
@@ -75,14 +78,14 @@ def _raster_type(data: bytes) -> str | None:
         # to something else; `verify` leaves the image unusable, so reopen it.
         with Image.open(io.BytesIO(data), formats=formats) as image:
             image.load()
-    except UnidentifiedImageError:
-        return None
+    except UnidentifiedImageError as error:
+        if not data.startswith(_SIGNATURES) and data[8:12] != b"WEBP":
+            return None
+        raise NotAnIcon(_UNDECODABLE) from error
     except Image.DecompressionBombError as error:
         raise NotAnIcon("The image is too large to decode.") from error
     except _DECODE_ERRORS as error:
-        raise NotAnIcon(
-            "The file starts like an image but does not decode as one."
-        ) from error
+        raise NotAnIcon(_UNDECODABLE) from error
     return kind
 
 
