@@ -22,8 +22,9 @@ RASTER_TYPES = {
 }
 SVG_TYPE = "image/svg+xml"
 ICON_TYPES = frozenset({*RASTER_TYPES.values(), SVG_TYPE})
-# Far beyond any icon, far below what could exhaust memory while decoding.
-MAX_SIDE = 4096
+# Beyond any icon, and small enough that decoding one (16 MiB of RGBA at most)
+# cannot exhaust memory even with many uploads at once.
+MAX_SIDE = 2048
 NOT_AN_IMAGE = "The file is not a PNG, JPEG, GIF, WebP or SVG image."
 
 # Declarations can define entities (billion laughs) or pull external files;

@@ -7,6 +7,7 @@ FORBIDDEN before any upstream request. What the caller can fix (400, 409, 415)
 comes back in the payload; everything else is a top-level error.
 """
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -294,7 +295,8 @@ def icon_upload(
             data = await icon.read()
             # Checked here too, before any upstream request: the platform may
             # be laxer, and whatever it keeps is served to browsers.
-            content_type = icon_type(data)
+            # Decoding is CPU work: off the event loop, other requests go on.
+            content_type = await asyncio.to_thread(icon_type, data)
             files: dict[str, Any] = {}
             try:
                 current = await session.send(
