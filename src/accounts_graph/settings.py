@@ -1,11 +1,13 @@
 """Configuration: one frozen object, read once from flags and the environment."""
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENV_PREFIX = "ACCOUNTS_GRAPH_"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# prometheus-client reads this variable itself, when it is first imported.
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # The platform's own page limit: a connection page is one upstream page.
 PLATFORM_PAGE_LIMIT = 100
 _TRUE = ("1", "true", "yes", "on")
@@ -44,6 +46,17 @@ class Settings:
     graphiql: bool | None = None
     # Facade processes behind one socket; the embedded sandbox still runs once.
     workers: int = 1
+    # "text" (human-readable) or "json" (one object a line, for log shippers).
+    log_format: str = "text"
+    # Serve Prometheus metrics on /metrics.
+    metrics: bool = True
+    # Where the workers of `serve --workers N` share their metric values
+    # (PROMETHEUS_MULTIPROC_DIR); None in one process, or a fresh temporary
+    # directory for several workers.
+    metrics_dir: Path | None = None
+    # Trace exporters (entry point names) from the standard OTEL_* variables;
+    # empty: tracing off.
+    traces_exporters: tuple[str, ...] = ()
     # Introspection off, no "Did you mean" hints, GraphiQL off unless asked.
     production: bool = False
     # Bounds on one operation, checked before any upstream request.
@@ -83,12 +96,13 @@ class Settings:
         """
         env = os.environ
         values: dict[str, object] = {}
-        for item in fields(cls):
-            raw = env.get(ENV_PREFIX + item.name.upper())
-            if not raw:
-                continue
-            kind = _KINDS[item.name]
-            values[item.name] = _flag(item.name, raw) if kind is bool else kind(raw)
+        for name, kind in _KINDS.items():
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw:
+                values[name] = _flag(name, raw) if kind is bool else kind(raw)
+        if env.get(METRICS_DIR_VARIABLE):
+            values["metrics_dir"] = Path(env[METRICS_DIR_VARIABLE])
+        values["traces_exporters"] = traces_exporters(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)  # type: ignore[arg-type]
 
@@ -102,6 +116,8 @@ class Settings:
             ENV_PREFIX + "UPSTREAM_URL": self.upstream_url or "",
             ENV_PREFIX + "UPSTREAM_TIMEOUT": str(self.upstream_timeout),
             ENV_PREFIX + "LOG_LEVEL": self.log_level,
+            ENV_PREFIX + "LOG_FORMAT": self.log_format,
+            ENV_PREFIX + "METRICS": "true" if self.metrics else "false",
         }
         if self.graphiql is not None:
             exported[ENV_PREFIX + "GRAPHIQL"] = "true" if self.graphiql else "false"
@@ -110,8 +126,51 @@ class Settings:
             text = ("true" if value else "false") if isinstance(value, bool) else value
             exported[ENV_PREFIX + name.upper()] = str(text)
         os.environ.update(exported)
+        if self.metrics_dir is not None:
+            os.environ[METRICS_DIR_VARIABLE] = str(self.metrics_dir)
 
 
+def traces_exporters(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Return the trace exporters the standard `OTEL_*` variables ask for.
+
+    `OTEL_TRACES_EXPORTER` names them (`none` or unset: none, so tracing is off
+    by default); an OTLP endpoint alone means `otlp`; `OTEL_SDK_DISABLED=true`
+    turns tracing off. `otlp` becomes the exporter of the protocol in
+    `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`, by default http/protobuf (the
+    OpenTelemetry default; it needs no gRPC stack).
+
+    Raises:
+        ValueError: the OTLP protocol is not one of grpc, http/protobuf.
+    """
+    if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return ()
+    names = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    if not names and (
+        env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    ):
+        names = "otlp"
+    chosen = [name.strip() for name in names.split(",") if name.strip()]
+    if chosen == ["none"]:
+        return ()
+    protocol = (
+        env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+        or env.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+        or "http/protobuf"
+    ).strip()
+    if "otlp" in chosen and protocol not in _OTLP_EXPORTERS:
+        raise ValueError(
+            f"Unsupported OTLP protocol {protocol!r}: use grpc or http/protobuf."
+        )
+    return tuple(
+        _OTLP_EXPORTERS[protocol] if name == "otlp" else name for name in chosen
+    )
+
+
+_OTLP_EXPORTERS = {"http/protobuf": "otlp_proto_http", "grpc": "otlp_proto_grpc"}
+
+
+# Settings read from `ACCOUNTS_GRAPH_<NAME>`, and how.
 _KINDS: dict[str, type] = {
     "host": str,
     "port": int,
@@ -124,6 +183,8 @@ _KINDS: dict[str, type] = {
     "log_level": str,
     "graphiql": bool,
     "workers": int,
+    "log_format": str,
+    "metrics": bool,
     "production": bool,
     "max_depth": int,
     "max_aliases": int,

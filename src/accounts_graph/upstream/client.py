@@ -16,6 +16,7 @@ from urllib.parse import quote
 import httpx
 import orjson
 
+from accounts_graph.telemetry.upstream import upstream_call
 from accounts_graph.upstream.errors import UpstreamUnavailable, error_for_status
 
 logger = logging.getLogger(__name__)
@@ -110,9 +111,16 @@ class Session:
         self.requests += 1
         started = time.perf_counter()
         try:
-            response = await self.http.request(
-                method, url, headers=self._headers(), json=json, files=files, data=data
-            )
+            with upstream_call(method, shown) as call:
+                response = await self.http.request(
+                    method,
+                    url,
+                    headers=self._headers(),
+                    json=json,
+                    files=files,
+                    data=data,
+                )
+                call.status = response.status_code
         except httpx.TimeoutException as error:
             raise UpstreamUnavailable(
                 "The Accounts API did not answer in time.", method=method, path=shown
