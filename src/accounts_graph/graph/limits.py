@@ -76,7 +76,9 @@ class Limiter:
         )
         self.validate = lru_cache(maxsize=VALIDATION_CACHE_SIZE)(self._validate)
 
-    def _validate(self, schema: GraphQLSchema, document: DocumentNode) -> list[Any]:
+    def _validate(
+        self, schema: GraphQLSchema, document: DocumentNode
+    ) -> list[GraphQLError]:
         return validate(
             schema, document, self.rules, hide_suggestions=self.limits.production
         )
@@ -203,7 +205,9 @@ def _shape_rule(limits: QueryLimits) -> type[ASTValidationRule]:
     return OperationShapeRule
 
 
-def _limit_error(message: str, node: OperationDefinitionNode, **found: int) -> Any:
+def _limit_error(
+    message: str, node: OperationDefinitionNode, **found: int
+) -> GraphQLError:
     return GraphQLError(
         message,
         nodes=[node],
