@@ -2,6 +2,7 @@
 process on a loopback port, so the load generator never shares their GIL."""
 
 import hashlib
+import os
 import shutil
 import signal
 import socket
@@ -105,11 +106,13 @@ def _start(
     probe: str,
     log: Path,
     runner: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Server:
     """Start `accounts-graph` with `args` (under `runner`, e.g. a profiler)."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, *runner, "-m", "accounts_graph.cli", *args],
+            env={**os.environ, **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -162,6 +165,9 @@ def facade(
         "/healthz",
         workdir / f"facade-{workers}.log",
         runner,
+        # The walk asks for 50 accounts with two levels of lists below: 42,051
+        # objects by the cost budget's count, over the default budget.
+        env={"ACCOUNTS_GRAPH_MAX_COST": "100000"},
     )
     try:
         if workers > 1:

@@ -11,20 +11,36 @@ from typing import Any
 
 import httpx
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
 from accounts_graph.graph.context import Context
 from accounts_graph.graph.identity import IdentityCache
+from accounts_graph.graph.limits import QueryLimits
 from accounts_graph.graph.outcomes import with_code
-from accounts_graph.graph.schema import schema
+from accounts_graph.graph.schema import build_schema
+from accounts_graph.http_limits import (
+    CSRF_REFUSAL,
+    BodyLimit,
+    is_preflighted,
+    kib,
+    media_type,
+)
+from accounts_graph.platform.icons import ICON_TYPES
 from accounts_graph.platform.resources import resource_of_id
 from accounts_graph.platform.tokens import bearer_of
 from accounts_graph.settings import Settings
@@ -43,26 +59,125 @@ ICON_HEADERS = {
 }
 
 
+class MethodNotAllowed(HTTPException):
+    """An operation the request's HTTP method may not carry (a mutation over GET)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(405, reason)
+
+
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our per-request context."""
+    """Strawberry's ASGI view with our per-request context and HTTP rules.
+
+    Mutations travel only by POST; queries by GET too unless configured off.
+    Cookie-less "simple" requests a browser would send cross-site without asking
+    (GET, multipart uploads) must carry a preflight header (CSRF). One request
+    carries one operation: batches are refused.
+    """
 
     def __init__(
-        self, http: httpx.AsyncClient, *, graphiql: bool, identity_ttl: float
+        self,
+        http: httpx.AsyncClient,
+        *,
+        settings: Settings,
+        graphiql: bool,
+        identity_ttl: float,
     ) -> None:
         super().__init__(
-            schema,
+            build_schema(query_limits(settings)),
             graphql_ide="graphiql" if graphiql else None,
+            allow_queries_via_get=settings.graphql_get,
             multipart_uploads_enabled=True,
         )
         self.http = http
         self.identities = IdentityCache(ttl=identity_ttl)
+        self.settings = settings
 
     def decode_json(self, data: str | bytes) -> object:
-        """Decode a request body; only an object (or a batch list) is a request."""
+        """Decode a request body; only an object is a request."""
         decoded = super().decode_json(data)
-        if not isinstance(decoded, dict | list):
+        if isinstance(decoded, list):
+            raise HTTPException(
+                400, "Batches are not accepted: send one operation per request."
+            )
+        if not isinstance(decoded, dict):
             raise HTTPException(400, "The body must be a JSON object.")
         return decoded
+
+    async def run(
+        self, request: Any, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except MethodNotAllowed as refusal:
+            return PlainTextResponse(
+                refusal.reason, status_code=405, headers={"Allow": "POST"}
+            )
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # Refused before the multipart body is parsed: a cross-site form could
+        # post it. GET requests are judged once their operation type is known.
+        if (
+            self.settings.csrf_prevention
+            and request.method == "POST"
+            and not is_preflighted(request.headers)
+        ):
+            raise HTTPException(400, CSRF_REFUSAL)
+        return await super().parse_http_body(request)
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        operations = await super().parse_multipart(request)
+        limit = self.settings.max_upload_bytes
+        # Starlette keeps the parsed form: this reads no body again.
+        form = await request.get_form_data()
+        for name, upload in form.files.items():
+            if (getattr(upload, "size", 0) or 0) > limit:
+                raise HTTPException(
+                    413, f"The file '{name}' is larger than {kib(limit)}."
+                )
+        return operations
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Execute one operation, if its HTTP method may carry it.
+
+        Over GET, nothing is allowed to run until the operation's type is known
+        (it is parsed first): a mutation is refused with 405, and a query needs
+        queries over GET enabled and, against CSRF, a preflight header.
+        """
+        method = request_adapter.method
+        over_get = method == "GET"
+        preflighted = not self.settings.csrf_prevention or is_preflighted(
+            request_adapter.headers
+        )
+        allowed = OperationType.from_http(method)
+        if over_get and not (self.settings.graphql_get and preflighted):
+            allowed = set()
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except InvalidOperationTypeError as error:
+            raise _refusal(error.operation_type, method, self.settings) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -92,7 +207,34 @@ class GraphQLView(GraphQL[Context, None]):
             token = authorization
         session = Session(self.http, token)
         request.state.session = session
-        return Context(session=session, identities=self.identities)
+        return Context(
+            session=session,
+            identities=self.identities,
+            max_page_size=self.settings.max_page_size,
+        )
+
+
+def _refusal(kind: OperationType, method: str, settings: Settings) -> HTTPException:
+    """Say why an operation of `kind` may not travel by `method`."""
+    if kind is OperationType.MUTATION or kind is OperationType.SUBSCRIPTION:
+        return MethodNotAllowed(
+            f"A {kind.value} changes data: send it with POST, never GET."
+        )
+    if method == "GET" and not settings.graphql_get:
+        return MethodNotAllowed("Queries over GET are disabled here: use POST.")
+    return HTTPException(400, CSRF_REFUSAL)
+
+
+def query_limits(settings: Settings) -> QueryLimits:
+    """Return the bounds of one operation that `settings` configure."""
+    return QueryLimits(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        max_page_size=settings.max_page_size,
+        max_cost=settings.max_cost,
+        production=settings.production,
+    )
 
 
 def quiet_http_loggers() -> None:
@@ -127,11 +269,12 @@ async def _icon(request: Request) -> Response:
         return JSONResponse({"error": "Accounts API unavailable."}, status_code=503)
     if found.status_code != 200:
         return JSONResponse({"error": "No icon."}, status_code=404)
-    return Response(
-        found.content,
-        media_type=found.headers.get("content-type", "application/octet-stream"),
-        headers=ICON_HEADERS,
-    )
+    # Only images leave this route: whatever else the upstream might answer
+    # (an HTML error page, a file of another kind) is not served from our origin.
+    content_type = media_type(found.headers.get("content-type"))
+    if content_type not in ICON_TYPES:
+        return JSONResponse({"error": "Icon not available."}, status_code=502)
+    return Response(found.content, media_type=content_type, headers=ICON_HEADERS)
 
 
 async def _healthz(request: Request) -> Response:
@@ -146,7 +289,8 @@ async def _metrics(request: Request) -> Response:
 def create_app(
     upstream_url: str,
     *,
-    graphiql: bool = True,
+    settings: Settings | None = None,
+    graphiql: bool | None = None,
     timeout: float = 10.0,
     identity_ttl: float = 60.0,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -156,13 +300,21 @@ def create_app(
 ) -> Starlette:
     """Build the facade over the Accounts API at `upstream_url`.
 
-    `metrics` serves `/metrics` (shared by the workers that write to
-    `metrics_dir`); `tracer_provider` turns tracing on.
+    `settings` gives the limits, production mode and the HTTP rules (default:
+    `Settings()`); `graphiql` overrides whether GraphiQL is served. `metrics`
+    serves `/metrics` (shared by the workers that write to `metrics_dir`);
+    `tracer_provider` turns tracing on.
     """
+    settings = settings or Settings()
     quiet_http_loggers()
     http = build_http_client(upstream_url, timeout=timeout, transport=transport)
     http.event_hooks["request"].append(forward_request_context)
-    view = GraphQLView(http, graphiql=graphiql, identity_ttl=identity_ttl)
+    view = GraphQLView(
+        http,
+        settings=settings,
+        graphiql=settings.serves_graphiql if graphiql is None else graphiql,
+        identity_ttl=identity_ttl,
+    )
     telemetry = Telemetry(
         metrics=Metrics(metrics_dir) if metrics else None,
         tracer=(
@@ -193,6 +345,12 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.http = http
     app.state.metrics = telemetry.metrics
+    app.add_middleware(
+        BodyLimit,
+        max_body=settings.max_body_bytes,
+        # A multipart request carries its operation beside the file.
+        max_multipart=settings.max_upload_bytes + settings.max_body_bytes,
+    )
     app.add_middleware(RequestTelemetry, telemetry=telemetry)
     return app
 
@@ -223,7 +381,7 @@ def app_from_env() -> Starlette:
     configure_logging(settings.log_level, settings.log_format)
     app = create_app(
         settings.upstream_url,
-        graphiql=settings.graphiql,
+        settings=settings,
         timeout=settings.upstream_timeout,
         metrics=settings.metrics,
         metrics_dir=settings.metrics_dir,

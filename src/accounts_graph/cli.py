@@ -53,7 +53,13 @@ def _server(app: object, settings: Settings) -> uvicorn.Server:
 def _print_banner(
     settings: Settings, upstream: str, tokens: list[dict[str, str]]
 ) -> None:
-    print(f"accounts-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql")
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    if settings.serves_graphiql:
+        print(f"accounts-graph: GraphiQL at {url}")
+    else:
+        print(f"accounts-graph: GraphQL at {url}")
+    if settings.production:
+        print("  production mode: no introspection, no GraphiQL unless asked")
     if settings.workers > 1:
         print(f"  {settings.workers} worker processes")
     print(f"  upstream Accounts API: {upstream}")
@@ -84,7 +90,7 @@ async def _serve(settings: Settings) -> None:
         tokens = demo_tokens(sandbox.state.sandbox.store)
     facade = create_app(
         upstream,
-        graphiql=settings.graphiql,
+        settings=settings,
         timeout=settings.upstream_timeout,
         metrics=settings.metrics,
         metrics_dir=settings.metrics_dir,
@@ -221,6 +227,19 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         help="facade processes (default 1); the embedded sandbox still runs once",
+    )
+    serve.add_argument(
+        "--production",
+        action="store_const",
+        const=True,
+        help="no introspection, no name suggestions in errors, no GraphiQL unless "
+        "--graphiql",
+    )
+    serve.add_argument(
+        "--graphiql",
+        action="store_const",
+        const=True,
+        help="serve GraphiQL at /graphql (the default outside production)",
     )
 
     sandbox = commands.add_parser("sandbox", help="run the embedded Accounts API alone")

@@ -8,10 +8,23 @@ from pathlib import Path
 ENV_PREFIX = "ACCOUNTS_GRAPH_"
 # prometheus-client reads this variable itself, when it is first imported.
 METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+# The platform's own page limit: a connection page is one upstream page.
+PLATFORM_PAGE_LIMIT = 100
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 def default_db_path() -> Path:
     return Path.home() / ".local" / "share" / "accounts-graph" / "sandbox.sqlite3"
+
+
+def _flag(name: str, raw: str) -> bool:
+    """Read a boolean variable; a value that is neither fails at start-up."""
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ValueError(f"{ENV_PREFIX}{name.upper()} must be true or false, not {raw!r}.")
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,8 @@ class Settings:
     sandbox_port: int = 0
     upstream_timeout: float = 10.0
     log_level: str = "INFO"
-    graphiql: bool = True
+    # None: GraphiQL is served unless in production mode.
+    graphiql: bool | None = None
     # Facade processes behind one socket; the embedded sandbox still runs once.
     workers: int = 1
     # "text" (human-readable) or "json" (one object a line, for log shippers).
@@ -43,32 +57,49 @@ class Settings:
     # Trace exporters (entry point names) from the standard OTEL_* variables;
     # empty: tracing off.
     traces_exporters: tuple[str, ...] = ()
+    # Introspection off, no "Did you mean" hints, GraphiQL off unless asked.
+    production: bool = False
+    # Bounds on one operation, checked before any upstream request.
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_page_size: int = PLATFORM_PAGE_LIMIT
+    max_cost: int = 25_000
+    # Bounds on one HTTP request.
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 512 * 1024
+    graphql_get: bool = True
+    csrf_prevention: bool = True
+
+    def __post_init__(self) -> None:
+        for name in _FACADE_LIMITS:
+            if _KINDS[name] is int and getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1.")
+        if self.max_page_size > PLATFORM_PAGE_LIMIT:
+            raise ValueError(
+                f"max_page_size may not exceed the platform's page limit "
+                f"({PLATFORM_PAGE_LIMIT}): a connection page is one upstream page."
+            )
+
+    @property
+    def serves_graphiql(self) -> bool:
+        """Serve GraphiQL: when asked, else everywhere but in production."""
+        return self.graphiql if self.graphiql is not None else not self.production
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        """Build settings from `ACCOUNTS_GRAPH_*` variables, then `overrides`."""
+        """Build settings from `ACCOUNTS_GRAPH_*` variables, then `overrides`.
+
+        Raises:
+            ValueError: a variable does not hold a value of its setting's kind,
+                or a limit is out of range.
+        """
         env = os.environ
         values: dict[str, object] = {}
-        for name, kind in (
-            ("host", str),
-            ("port", int),
-            ("upstream_url", str),
-            ("db_path", Path),
-            ("scale", int),
-            ("sandbox_host", str),
-            ("sandbox_port", int),
-            ("upstream_timeout", float),
-            ("log_level", str),
-            ("workers", int),
-            ("log_format", str),
-        ):
+        for name, kind in _KINDS.items():
             raw = env.get(ENV_PREFIX + name.upper())
             if raw:
-                values[name] = kind(raw)
-        if ENV_PREFIX + "GRAPHIQL" in env:
-            values["graphiql"] = env[ENV_PREFIX + "GRAPHIQL"].lower() in ("1", "true")
-        if ENV_PREFIX + "METRICS" in env:
-            values["metrics"] = env[ENV_PREFIX + "METRICS"].lower() in ("1", "true")
+                values[name] = _flag(name, raw) if kind is bool else kind(raw)
         if env.get(METRICS_DIR_VARIABLE):
             values["metrics_dir"] = Path(env[METRICS_DIR_VARIABLE])
         values["traces_exporters"] = traces_exporters(env)
@@ -81,16 +112,20 @@ class Settings:
         Worker processes started afterwards build the same facade from them with
         `Settings.from_env()`.
         """
-        os.environ.update(
-            {
-                ENV_PREFIX + "UPSTREAM_URL": self.upstream_url or "",
-                ENV_PREFIX + "UPSTREAM_TIMEOUT": str(self.upstream_timeout),
-                ENV_PREFIX + "LOG_LEVEL": self.log_level,
-                ENV_PREFIX + "GRAPHIQL": "true" if self.graphiql else "false",
-                ENV_PREFIX + "LOG_FORMAT": self.log_format,
-                ENV_PREFIX + "METRICS": "true" if self.metrics else "false",
-            }
-        )
+        exported = {
+            ENV_PREFIX + "UPSTREAM_URL": self.upstream_url or "",
+            ENV_PREFIX + "UPSTREAM_TIMEOUT": str(self.upstream_timeout),
+            ENV_PREFIX + "LOG_LEVEL": self.log_level,
+            ENV_PREFIX + "LOG_FORMAT": self.log_format,
+            ENV_PREFIX + "METRICS": "true" if self.metrics else "false",
+        }
+        if self.graphiql is not None:
+            exported[ENV_PREFIX + "GRAPHIQL"] = "true" if self.graphiql else "false"
+        for name in _FACADE_LIMITS:
+            value = getattr(self, name)
+            text = ("true" if value else "false") if isinstance(value, bool) else value
+            exported[ENV_PREFIX + name.upper()] = str(text)
+        os.environ.update(exported)
         if self.metrics_dir is not None:
             os.environ[METRICS_DIR_VARIABLE] = str(self.metrics_dir)
 
@@ -133,3 +168,44 @@ def traces_exporters(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 _OTLP_EXPORTERS = {"http/protobuf": "otlp_proto_http", "grpc": "otlp_proto_grpc"}
+
+
+# Settings read from `ACCOUNTS_GRAPH_<NAME>`, and how.
+_KINDS: dict[str, type] = {
+    "host": str,
+    "port": int,
+    "upstream_url": str,
+    "db_path": Path,
+    "scale": int,
+    "sandbox_host": str,
+    "sandbox_port": int,
+    "upstream_timeout": float,
+    "log_level": str,
+    "graphiql": bool,
+    "workers": int,
+    "log_format": str,
+    "metrics": bool,
+    "production": bool,
+    "max_depth": int,
+    "max_aliases": int,
+    "max_tokens": int,
+    "max_page_size": int,
+    "max_cost": int,
+    "max_body_bytes": int,
+    "max_upload_bytes": int,
+    "graphql_get": bool,
+    "csrf_prevention": bool,
+}
+# What worker processes must see to build the same facade.
+_FACADE_LIMITS = (
+    "production",
+    "max_depth",
+    "max_aliases",
+    "max_tokens",
+    "max_page_size",
+    "max_cost",
+    "max_body_bytes",
+    "max_upload_bytes",
+    "graphql_get",
+    "csrf_prevention",
+)

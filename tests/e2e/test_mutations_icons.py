@@ -17,6 +17,7 @@ from tests.e2e.mutation_cases import (
     top_code,
     upload,
 )
+from tests.images import JPEG
 from tests.sandbox.factories import (
     forgotten,
     link,
@@ -30,7 +31,6 @@ SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
     b'<rect width="8" height="8" fill="#09f"/></svg>'
 )
-JPEG = b"\xff\xd8\xff\xe0" + bytes(40)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -37,7 +37,9 @@ NOT_IMAGES = {
     "text": b"just some text",
     "html": b"<html><body>hi</body></html>",
     "empty": b"",
-    "too-large": PNG + bytes(512 * 1024),
+    "png-signature": b"\x89PNG\r\n\x1a\n",
+    "gif-polyglot": b"GIF89a<script>alert(1)</script>",
+    "truncated-png": PNG[:-20],
     "script": _SCRIPT,
 }
 

@@ -79,7 +79,11 @@ def private_facade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _client(module: ModuleType, facade: str, token: str | None) -> Any:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    # Uploads are multipart requests, which the service's cross-site protection
+    # accepts only with a preflight header a browser form cannot send.
+    headers = {"GraphQL-Require-Preflight": "1"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     return module.Client(url=f"{facade}/graphql", headers=headers)
 
 

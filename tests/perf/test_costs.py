@@ -17,6 +17,7 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from accounts_graph.app import create_app
+from accounts_graph.settings import Settings
 from tests.conftest import API, GraphQLClient
 from tests.servers import running
 
@@ -33,6 +34,10 @@ query Walk($first: Int!) {
 """
 # accounts, users, user, groups, buyers, erpLinks, seller
 WALK_RELATION_LEVELS = 7
+# 50 accounts with two levels of lists below may return 42,051 objects by the
+# cost budget's count: over the default budget, and these tests are about the
+# requests the walk makes, not about the budget.
+WALK_SETTINGS = Settings(max_cost=100_000)
 
 
 @dataclass
@@ -79,7 +84,9 @@ def wire(sandbox_app: Any, tokens: dict[str, str]) -> Iterator[Wire]:
     recorder = Recorder(sandbox_app)
     with (
         running(recorder) as upstream,
-        running(create_app(upstream, identity_ttl=3600)) as facade,
+        running(
+            create_app(upstream, settings=WALK_SETTINGS, identity_ttl=3600)
+        ) as facade,
         httpx.Client(base_url=facade, timeout=30) as http,
     ):
         gql = GraphQLClient(http)

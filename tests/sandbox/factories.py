@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import jwt
 from tests.conftest import auth
+from tests.images import image
 
 from accounts_graph.platform.resources import ERP_LINK, RESOURCES, Resource
 from accounts_graph.platform.tokens import (
@@ -33,7 +34,7 @@ ADDRESS = {
     "state": "ZH",
     "country": "CH",
 }
-PNG = b"\x89PNG\r\n\x1a\n" + secrets.token_bytes(64)
+PNG = image("PNG")
 
 
 def store_of(sandbox_app: Any) -> Store:

@@ -18,6 +18,7 @@ from mpt_api_client import MPTClient
 from mpt_api_client.auth import BearerTokenAuthentication
 from mpt_api_client.exceptions import MPTAPIError
 from tests.conftest import auth
+from tests.images import image
 from tests.sandbox.factories import (
     ADDRESS,
     PNG,
@@ -34,7 +35,7 @@ from tests.sandbox.factories import (
 
 from accounts_graph.platform.resources import USER
 
-GIF = b"GIF89a" + bytes(40)
+GIF = image("GIF")
 AS_PNG, AS_GIF = ("i.png", PNG, "image/png"), ("i.gif", GIF, "image/gif")
 _ERP = {"erpCustomer": "C-1"}
 _UUIDS = {

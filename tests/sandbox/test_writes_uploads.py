@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.conftest import auth
+from tests.images import GIF, JPEG, WEBP, image
 from tests.sandbox.factories import (
     ADDRESS,
     PNG,
@@ -38,12 +39,19 @@ _SVG = (
 )
 _ACCEPTED = [
     (PNG, "image/png"),
-    (b"\xff\xd8\xff\xe0" + b"\x00" * 40, "image/jpeg"),
-    (b"GIF89a" + b"\x00" * 40, "image/gif"),
-    (b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 30, "image/webp"),
+    (JPEG, "image/jpeg"),
+    (GIF, "image/gif"),
+    (WEBP, "image/webp"),
     (_SVG, "image/svg+xml"),
 ]
 _REFUSED = {
+    # A signature alone, or glued to something else, is not an image.
+    "png-signature": b"\x89PNG\r\n\x1a\n",
+    "gif-polyglot": b"GIF89a<script>alert(1)</script>",
+    "jpeg-filler": b"\xff\xd8\xff\xe0" + b"\x00" * 40,
+    "webp-filler": b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 30,
+    "truncated-png": PNG[: len(PNG) // 2],
+    "too-many-pixels": image("PNG", (5000, 1), noise=False),
     "text": b"just some text",
     "html": b"<html><body>hi</body></html>",
     "empty": b"",

@@ -83,17 +83,21 @@ class Window:
 
 
 def window(
-    first: int | None, after: str | None, last: int | None, before: str | None
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    max_page: int = MAX_PAGE,
 ) -> Window:
     """Translate Relay arguments to an offset and a limit.
 
     Raises:
-        FacadeError: BAD_USER_INPUT for negative sizes, sizes over 100, or
+        FacadeError: BAD_USER_INPUT for negative sizes, sizes over `max_page`, or
             `first` and `last` together.
     """
     for name, size in (("first", first), ("last", last)):
-        if size is not None and not 0 <= size <= MAX_PAGE:
-            raise _bad(f"'{name}' must be between 0 and {MAX_PAGE}.")
+        if size is not None and not 0 <= size <= max_page:
+            raise _bad(f"'{name}' must be between 0 and {max_page}.")
     if first is not None and last is not None:
         raise _bad("Pass either 'first' or 'last', not both.")
     start = decode_cursor(after) + 1 if after else 0

@@ -10,6 +10,7 @@ from typing import Any
 from aiodataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from accounts_graph.graph.connection import MAX_PAGE
 from accounts_graph.graph.errors import forbidden, from_upstream, unauthenticated
 from accounts_graph.graph.identity import Identity, IdentityCache, resolve_identity
 from accounts_graph.graph.loaders import ObjectByIdLoader, ObjectsByParentLoader
@@ -30,6 +31,8 @@ class Context:
 
     session: Session
     identities: IdentityCache
+    # The configured page bound; validation refuses larger pages first.
+    max_page_size: int = MAX_PAGE
     _identity: Identity | None = None
     _identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict)

@@ -161,7 +161,7 @@ async def list_page(
     `terms` are RQL terms ANDed; a callable term may raise `MatchesNothing`, in
     which case the answer is an empty page without any request.
     """
-    slice_ = window(first, after, last, before)
+    slice_ = window(first, after, last, before, info.context.max_page_size)
     try:
         filter = rql.and_(*(t() if callable(t) else t for t in terms))
     except MatchesNothing:

@@ -3,20 +3,13 @@ that reports each operation's upstream cost."""
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -32,6 +25,7 @@ from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
 from accounts_graph.graph.errors import ErrorCode, FacadeError
 from accounts_graph.graph.federation import FEDERATION_VERSION, SubgraphSchema
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
+from accounts_graph.graph.limits import Limiter, OperationLimits, QueryLimits
 from accounts_graph.graph.module import Module, ModuleQueries
 from accounts_graph.graph.mutations.account import AccountMutations
 from accounts_graph.graph.mutations.account_user import AccountUserMutations
@@ -53,17 +47,6 @@ from accounts_graph.graph.viewer import Viewer, resolve_viewer
 from accounts_graph.platform.resources import resource_of_id
 
 logger = logging.getLogger(__name__)
-
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
-# The limiters' validation rules, built once: the rules are part of the
-# validation cache's key, so rules made afresh per request (a new class each
-# time) would miss the cache on every request, about 1 ms each.
-_LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
 
 _NODE_TYPES: dict[str, Any] = {
     "account": Account,
@@ -186,7 +169,18 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 
 
 class Schema(SubgraphSchema):
-    """The service's schema, which is also its Apollo Federation subgraph."""
+    """The service's schema and Federation subgraph; hides suggestions on demand."""
+
+    hide_suggestions = False
+    limiter: Limiter
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        # Variable values are checked while executing (an enum name misspelled
+        # in a variable): their errors must not suggest names either.
+        execute = super()._get_execute_function()
+        if not self.hide_suggestions:
+            return execute
+        return partial(execute, hide_suggestions=True)
 
     def process_errors(
         self,
@@ -196,24 +190,31 @@ class Schema(SubgraphSchema):
         log_errors(errors, execution_context)
 
 
-schema = Schema(
-    query=Query,
-    mutation=Mutation,
-    types=list(_NODE_TYPES.values()),
-    federation_version=FEDERATION_VERSION,
-    extensions=[
-        # First, so that it closes last: the other extensions' time is the
-        # operation's too, and the errors' codes are final by then.
-        OperationTelemetry,
-        UpstreamCost,
-        ErrorCodes,
-        # Bounds on one operation, checked while validating, before any upstream
-        # request: a deep or wide query multiplies objects per level.
-        lambda: AddValidationRules(_LIMIT_RULES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        # Clients send the same few operations again and again: parsing and
-        # validation are cached by query text (bounded LRU).
-        ParserCache,
-        ValidationCache,
-    ],
-)
+def build_schema(limits: QueryLimits | None = None) -> Schema:
+    """Build the schema with the bounds of one operation (default: `Settings`'s)."""
+    limiter = Limiter(limits or QueryLimits())
+    built = Schema(
+        query=Query,
+        mutation=Mutation,
+        types=list(_NODE_TYPES.values()),
+        federation_version=FEDERATION_VERSION,
+        extensions=[
+            # First, so that it closes last: the other extensions' time is the
+            # operation's too, and the errors' codes are final by then.
+            OperationTelemetry,
+            UpstreamCost,
+            ErrorCodes,
+            # Clients send the same few operations again and again: parsing is
+            # cached by query text (bounded LRU), validation by document.
+            ParserCache,
+            # Bounds on one operation, checked before any upstream request: a
+            # deep or wide query multiplies objects per level.
+            lambda: OperationLimits(limiter),
+        ],
+    )
+    built.hide_suggestions = limiter.limits.production
+    built.limiter = limiter
+    return built
+
+
+schema = build_schema()

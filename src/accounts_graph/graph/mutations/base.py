@@ -7,6 +7,7 @@ FORBIDDEN before any upstream request. What the caller can fix (400, 409, 415)
 comes back in the payload; everything else is a top-level error.
 """
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -25,10 +26,15 @@ from accounts_graph.graph.errors import (
     from_upstream,
     not_found,
 )
-from accounts_graph.graph.mutations.errors import UserError, user_errors
+from accounts_graph.graph.mutations.errors import (
+    UserError,
+    UserErrorCode,
+    user_errors,
+)
 from accounts_graph.graph.resolve import kind_name
 from accounts_graph.graph.signatures import sign
 from accounts_graph.platform.capabilities import capability
+from accounts_graph.platform.icons import NotAnIcon, icon_type
 from accounts_graph.upstream.client import path
 from accounts_graph.upstream.errors import Forbidden, InvalidInput, UpstreamError
 
@@ -243,6 +249,16 @@ def mutation(
     return strawberry.mutation(resolver=resolver, description=description)
 
 
+def not_an_icon(message: str) -> UserError:
+    return UserError(
+        message=message,
+        field=["icon"],
+        # The code the platform's own refusal of the same file gets.
+        code=UserErrorCode.INVALID,
+        platform_code=None,
+    )
+
+
 def icon_upload(
     kind: Any, name: str, *, part: str, file_part: str, keep: tuple[str, ...]
 ) -> Any:
@@ -276,6 +292,11 @@ def icon_upload(
                     "Send the icon as a file part of a GraphQL multipart request.",
                     ErrorCode.BAD_USER_INPUT,
                 )
+            data = await icon.read()
+            # Checked here too, before any upstream request: the platform may
+            # be laxer, and whatever it keeps is served to browsers.
+            # Decoding is CPU work: off the event loop, other requests go on.
+            content_type = await asyncio.to_thread(icon_type, data)
             files: dict[str, Any] = {}
             try:
                 current = await session.send(
@@ -289,14 +310,13 @@ def icon_upload(
             else:
                 fields = {k: current[k] for k in keep if k in current}
                 files[part] = (None, orjson.dumps(fields), "application/json")
-            files[file_part] = (
-                icon.filename or "icon",
-                await icon.read(),
-                icon.content_type or "application/octet-stream",
-            )
+            files[file_part] = (icon.filename or "icon", data, content_type)
             return await session.send("PUT", target, files=files, template=row.path)
 
-        data, errors = await attempt(info, name, call, "icon")
+        try:
+            data, errors = await attempt(info, name, call, "icon")
+        except NotAnIcon as refusal:
+            data, errors = None, [not_an_icon(str(refusal))]
         if errors:
             return result_type(errors=errors)
         return result_type(**{field: kind.from_rest(data)})

@@ -1,0 +1,265 @@
+"""Bounds on one GraphQL operation, checked before any upstream request.
+
+Depth and aliases are properties of the document: validation rules, cached with
+the rest of validation by document. Page sizes and the cost budget depend on the
+variables too, so they are checked right after, on every request, still before
+execution. Production mode adds the rule that refuses introspection and leaves
+"Did you mean …" suggestions out of validation errors.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    specified_rules,
+    validate,
+)
+from graphql.language.visitor import SKIP, VisitorAction
+from graphql.utilities import get_operation_ast
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from accounts_graph.graph.connection import MAX_PAGE
+from accounts_graph.graph.cost import operation_cost
+from accounts_graph.graph.errors import ErrorCode
+
+# Distinct documents whose validation is remembered; clients send the same few.
+VALIDATION_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """The bounds of one operation (defaults: those of `Settings`)."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_page_size: int = MAX_PAGE
+    max_cost: int = 25_000
+    # Production: no introspection, no suggestions of names in errors.
+    production: bool = False
+
+
+class Limiter:
+    """Everything a schema needs to enforce its limits, built once per schema.
+
+    The rules tuple is part of what validation results are cached by, so it is
+    made here once: rules built per request would never hit the cache.
+    """
+
+    def __init__(self, limits: QueryLimits) -> None:
+        self.limits = limits
+        extra: list[type[ASTValidationRule]] = [_shape_rule(limits)]
+        if limits.production:
+            extra.append(NoSchemaIntrospectionCustomRule)
+        # Strawberry's own rules for its `Maybe` and `@oneOf` inputs go last, as
+        # its own validation step adds them.
+        self.rules: tuple[type[ASTValidationRule], ...] = (
+            *specified_rules,
+            *extra,
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+        )
+        self.validate = lru_cache(maxsize=VALIDATION_CACHE_SIZE)(self._validate)
+
+    def _validate(
+        self, schema: GraphQLSchema, document: DocumentNode
+    ) -> list[GraphQLError]:
+        return validate(
+            schema, document, self.rules, hide_suggestions=self.limits.production
+        )
+
+    def check_cost(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> tuple[int, list[GraphQLError]]:
+        """Return the operation's cost and the errors that refuse it, if any."""
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            # Unknown or ambiguous operation name: execution says which.
+            return 0, []
+        fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        cost = operation_cost(
+            schema, operation, fragments, variables, self.limits.max_page_size
+        )
+        if cost.bad_pages:
+            return cost.total, cost.bad_pages
+        if cost.total > self.limits.max_cost:
+            return cost.total, [_too_costly(operation, cost.total, self.limits)]
+        return cost.total, []
+
+
+def _too_costly(
+    operation: OperationDefinitionNode, cost: int, limits: QueryLimits
+) -> GraphQLError:
+    return GraphQLError(
+        f"The operation may return up to {cost:,} objects, over the budget of "
+        f"{limits.max_cost:,}: ask for smaller pages ('first', 'last') or fewer "
+        "nested lists (a list without 'first' counts as a default page).",
+        nodes=[operation],
+        extensions={
+            "code": ErrorCode.QUERY_TOO_COSTLY.value,
+            "cost": cost,
+            "maxCost": limits.max_cost,
+        },
+    )
+
+
+class OperationLimits(SchemaExtension):
+    """Validate (cached by document) with the limits, then check the cost.
+
+    It takes the place of Strawberry's `ValidationCache`: that one cannot hide
+    suggestions, and the cost needs the variables, which no cached rule sees.
+    """
+
+    def __init__(self, limiter: Limiter) -> None:
+        super().__init__()
+        self.limiter = limiter
+        self.cost: int | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.parse_options["max_tokens"] = (
+            self.limiter.limits.max_tokens
+        )
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        schema = context.schema._schema
+        document = context.graphql_document
+        assert document is not None
+        errors = self.limiter.validate(schema, document)
+        if not errors:
+            self.cost, errors = self.limiter.check_cost(
+                schema, document, context.operation_name, context.variables
+            )
+        context.pre_execution_errors = errors
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"estimate": self.cost, "max": self.limiter.limits.max_cost}}
+
+
+def _shape_rule(limits: QueryLimits) -> type[ASTValidationRule]:
+    """Make the rule that bounds each operation's depth and aliases."""
+
+    class OperationShapeRule(ASTValidationRule):
+        def enter_operation_definition(
+            self, node: OperationDefinitionNode, *_args: Any
+        ) -> VisitorAction:
+            shape = _Shape(
+                {
+                    definition.name.value: definition
+                    for definition in self.context.document.definitions
+                    if isinstance(definition, FragmentDefinitionNode)
+                }
+            )
+            name = f"'{node.name.value}'" if node.name else "The operation"
+            depth = shape.depth(node.selection_set)
+            if depth > limits.max_depth:
+                self.report_error(
+                    _limit_error(
+                        f"{name} nests {depth} levels deep; the maximum depth is "
+                        f"{limits.max_depth}.",
+                        node,
+                        depth=depth,
+                        maxDepth=limits.max_depth,
+                    )
+                )
+            aliases = shape.aliases(node.selection_set)
+            if aliases > limits.max_aliases:
+                self.report_error(
+                    _limit_error(
+                        f"{name} uses {aliases} aliases; at most "
+                        f"{limits.max_aliases} are allowed.",
+                        node,
+                        aliases=aliases,
+                        maxAliases=limits.max_aliases,
+                    )
+                )
+            return SKIP
+
+    return OperationShapeRule
+
+
+def _limit_error(
+    message: str, node: OperationDefinitionNode, **found: int
+) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=[node],
+        extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value, **found},
+    )
+
+
+class _Shape:
+    """Depth and alias count of selections, fragments measured once each.
+
+    A fragment spread inside itself counts nothing here (validation reports the
+    cycle), and so does an unknown one: neither may ever end in a server error.
+    """
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.measured: dict[str, tuple[int, int]] = {}
+        self.in_progress: set[str] = set()
+
+    def depth(self, selection_set: SelectionSetNode) -> int:
+        return self._measure(selection_set)[0]
+
+    def aliases(self, selection_set: SelectionSetNode) -> int:
+        return self._measure(selection_set)[1]
+
+    def _measure(self, selection_set: SelectionSetNode) -> tuple[int, int]:
+        depth = aliases = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                below = (0, 0)
+                # Introspection is bounded by the token limit, not the depth:
+                # GraphiQL's own schema query nests its type references deep.
+                inside = selection.selection_set is not None
+                if inside and not selection.name.value.startswith("__"):
+                    below = self._measure(selection.selection_set)  # type: ignore[arg-type]
+                    depth = max(depth, 1 + below[0])
+                aliases += below[1] + (selection.alias is not None)
+            elif isinstance(selection, InlineFragmentNode):
+                below = self._measure(selection.selection_set)
+                depth, aliases = max(depth, below[0]), aliases + below[1]
+            elif isinstance(selection, FragmentSpreadNode):
+                below = self._fragment(selection.name.value)
+                depth, aliases = max(depth, below[0]), aliases + below[1]
+        return depth, aliases
+
+    def _fragment(self, name: str) -> tuple[int, int]:
+        if name in self.measured:
+            return self.measured[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.in_progress:
+            return 0, 0
+        self.in_progress.add(name)
+        self.measured[name] = self._measure(fragment.selection_set)
+        self.in_progress.discard(name)
+        return self.measured[name]
