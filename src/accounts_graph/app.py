@@ -21,13 +21,19 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from accounts_graph.graph.context import Context
-from accounts_graph.graph.identity import IdentityCache
+from accounts_graph.graph.identity import IdentityCache, TokenVerifier
 from accounts_graph.graph.outcomes import with_code
 from accounts_graph.graph.schema import schema
 from accounts_graph.platform.resources import resource_of_id
 from accounts_graph.platform.tokens import bearer_of
 from accounts_graph.settings import LOG_FORMAT, Settings
-from accounts_graph.upstream.client import Session, build_http_client, path
+from accounts_graph.upstream.client import (
+    DEFAULT_POLICY,
+    Policy,
+    Session,
+    build_http_client,
+    path,
+)
 
 logger = logging.getLogger("accounts_graph.access")
 
@@ -42,7 +48,13 @@ class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context."""
 
     def __init__(
-        self, http: httpx.AsyncClient, *, graphiql: bool, identity_ttl: float
+        self,
+        http: httpx.AsyncClient,
+        *,
+        graphiql: bool,
+        identity_ttl: float,
+        policy: Policy = DEFAULT_POLICY,
+        verifier: TokenVerifier | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -50,7 +62,8 @@ class GraphQLView(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.http = http
-        self.identities = IdentityCache(ttl=identity_ttl)
+        self.policy = policy
+        self.identities = IdentityCache(ttl=identity_ttl, verifier=verifier)
 
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; only an object (or a batch list) is a request."""
@@ -85,7 +98,7 @@ class GraphQLView(GraphQL[Context, None]):
         # A header that is not a bearer token must not quietly make a public call.
         if authorization and token is None:
             token = authorization
-        session = Session(self.http, token)
+        session = Session(self.http, token, self.policy)
         request.state.session = session
         return Context(session=session, identities=self.identities)
 
@@ -179,19 +192,32 @@ def create_app(
     upstream_url: str,
     *,
     graphiql: bool = True,
-    timeout: float = 10.0,
+    policy: Policy = DEFAULT_POLICY,
+    verifier: TokenVerifier | None = None,
     identity_ttl: float = 60.0,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
-    """Build the facade over the Accounts API at `upstream_url`."""
+    """Build the facade over the Accounts API at `upstream_url`.
+
+    `policy` sets the timeouts and retries of upstream requests; `verifier`,
+    when given, checks user tokens (JWTs) before their claims are used.
+    """
     quiet_http_loggers()
-    http = build_http_client(upstream_url, timeout=timeout, transport=transport)
-    view = GraphQLView(http, graphiql=graphiql, identity_ttl=identity_ttl)
+    http = build_http_client(upstream_url, policy=policy, transport=transport)
+    view = GraphQLView(
+        http,
+        graphiql=graphiql,
+        identity_ttl=identity_ttl,
+        policy=policy,
+        verifier=verifier,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await http.aclose()
+        if verifier is not None:
+            await verifier.aclose()
 
     app = Starlette(
         routes=[
@@ -233,7 +259,38 @@ def app_from_env() -> Starlette:
     app = create_app(
         settings.upstream_url,
         graphiql=settings.graphiql,
-        timeout=settings.upstream_timeout,
+        policy=policy_of(settings),
+        verifier=verifier_of(settings),
     )
     tune_gc()
     return app
+
+
+def policy_of(settings: Settings) -> Policy:
+    """Return the timeouts and retries the settings give upstream requests."""
+    return Policy(
+        connect_timeout=settings.upstream_connect_timeout,
+        read_timeout=settings.upstream_read_timeout,
+        total_timeout=settings.upstream_timeout,
+        attempts=settings.upstream_attempts,
+        backoff=settings.upstream_backoff,
+    )
+
+
+def verifier_of(settings: Settings) -> TokenVerifier | None:
+    """Return the JWT verifier the settings configure, if any.
+
+    Raises:
+        ValueError: both a key and a JWKS URL are set, or the key is unusable.
+    """
+    if not settings.jwt_key and not settings.jwks_url:
+        return None
+    try:
+        return TokenVerifier(
+            key=settings.jwt_key or None,
+            jwks_url=settings.jwks_url or None,
+            audience=settings.jwt_audience or None,
+            issuer=settings.jwt_issuer or None,
+        )
+    except ValueError as error:
+        raise ValueError(f"ACCOUNTS_GRAPH_JWT_KEY / _JWKS_URL: {error}") from error

@@ -7,16 +7,26 @@ operation cost, which the response reports in `extensions.upstream.requests`.
 
 import asyncio
 import logging
+import random
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import orjson
 
-from accounts_graph.upstream.errors import UpstreamUnavailable, error_for_status
+from accounts_graph.upstream.errors import (
+    Overloaded,
+    Unauthenticated,
+    UpstreamError,
+    UpstreamStatusError,
+    UpstreamUnavailable,
+    error_for_status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +37,15 @@ PAGES_AT_ONCE = 8
 # Characters a URL cannot carry raw (controls, space) or that would end the query
 # (`#`); RQL values are the caller's text and may hold any of them.
 _RAW_UNSAFE = re.compile(r"[\x00-\x20\x7f#]")
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+# Methods whose repetition changes nothing: the only ones retried.
+_IDEMPOTENT = frozenset({"GET", "HEAD"})
+# Failures that happen before the upstream could act on the request, or that
+# broke the connection: worth another try for a read. A read timeout is not
+# (the upstream is slow, and asking again adds to its load).
+_Retriable = (httpx.NetworkError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+# Request body members that hold a secret: never echoed back from an error.
+SECRET_FIELDS = frozenset({"password", "code", "invitationCode", "secret", "token"})
 
 
 @dataclass(frozen=True)
@@ -49,16 +68,51 @@ def url_safe(query: str) -> str:
     return _RAW_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", query)
 
 
+@dataclass(frozen=True)
+class Policy:
+    """How long one upstream request may take, and how a failed read is retried.
+
+    Only reads (GET) are retried: a write that failed may have been applied
+    all the same, so sending it again is the caller's decision. A read is retried
+    on a connection failure and on 429, 502, 503 and 504, after a jittered
+    exponential backoff, never sooner than a `Retry-After` asks, and only while
+    the wait ends before the request's deadline (`total_timeout` after it began).
+    """
+
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    # One request, every attempt and wait included.
+    total_timeout: float = 20.0
+    # Tries of one read, the first included; a write always gets one.
+    attempts: int = 3
+    # The first backoff's bound; each further one doubles, up to `backoff_max`.
+    backoff: float = 0.1
+    backoff_max: float = 2.0
+
+    def backoff_before(self, attempt: int) -> float:
+        """Return a jittered wait before try `attempt + 1` ("full jitter")."""
+        ceiling = min(self.backoff_max, self.backoff * 2 ** (attempt - 1))
+        return random.uniform(0, ceiling)
+
+
+DEFAULT_POLICY = Policy()
+
+
 def build_http_client(
     base_url: str,
     *,
-    timeout: float = 10.0,
+    policy: Policy = DEFAULT_POLICY,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """Create the process-wide client: keep-alive pool, no env proxies, no redirects."""
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/") + API_PREFIX,
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        timeout=httpx.Timeout(
+            connect=policy.connect_timeout,
+            read=policy.read_timeout,
+            write=policy.read_timeout,
+            pool=policy.total_timeout,
+        ),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
         trust_env=False,
         follow_redirects=False,
@@ -68,17 +122,33 @@ def build_http_client(
 
 @dataclass
 class Session:
-    """The upstream as one GraphQL request sees it."""
+    """The upstream as one GraphQL request sees it.
+
+    `send` is the one door every request of the facade to the Accounts API goes
+    through: the place to count, time, retry and observe them.
+    """
 
     http: httpx.AsyncClient
     token: str | None
+    policy: Policy = DEFAULT_POLICY
     requests: int = 0
     bytes_received: int = 0
-    log: list[str] = field(default_factory=list)
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, method: str, shown: str) -> dict[str, str]:
         headers = {"Accept": "application/json"}
         if self.token:
+            # Anything but visible ASCII cannot be a bearer token (RFC 6750), and
+            # would only make the HTTP library raise with the value in its message.
+            if not _TOKEN.fullmatch(self.token):
+                raise Unauthenticated(
+                    401,
+                    {
+                        "title": "Unauthorized",
+                        "detail": "The bearer token is malformed.",
+                    },
+                    method=method,
+                    path=shown,
+                )
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
@@ -95,7 +165,8 @@ class Session:
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty).
 
-        `template` names the path without ids, for logs.
+        `template` names the path without ids, for logs. A read is retried as
+        `policy` says; a write is sent once.
 
         Raises:
             UpstreamError: the request failed or answered an error status.
@@ -107,17 +178,124 @@ class Session:
             + (f"?{url_safe(query)}" if query else "")
         )
         shown = template or path
+        base = self.http.base_url
+        # The caller's token goes to the configured origin and nowhere else.
+        if (url.scheme, url.netloc) != (base.scheme, base.netloc):
+            raise UpstreamError("Refused a request off the Accounts API's origin.")
+        headers = self._headers(method, shown)
+        secrets = [self.token or "", *_secrets_in(json), *_secrets_in(data)]
+        retried = method in _IDEMPOTENT
+        deadline = time.monotonic() + self.policy.total_timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._attempt(
+                    method, url, shown, headers, deadline, json, files, data
+                )
+            except _Retriable as error:
+                failure: UpstreamError = UpstreamUnavailable(
+                    "The Accounts API cannot be reached.", method=method, path=shown
+                )
+                cause: BaseException | None = error
+                wait = self.policy.backoff_before(attempt)
+            else:
+                body = _decode(response)
+                # Redirects are not followed (see `build_http_client`), so a 3xx
+                # answer (the sandbox's to a path with an empty id, say) has no
+                # object: an error.
+                if response.status_code < 300:
+                    return body
+                retry_after = _retry_after(response)
+                failure = error_for_status(
+                    response.status_code,
+                    body if isinstance(body, dict) else {},
+                    method,
+                    shown,
+                    retry_after=retry_after,
+                    secrets=secrets,
+                )
+                if not isinstance(failure, Overloaded):
+                    raise failure
+                cause = None
+                wait = self.policy.backoff_before(attempt)
+                if retry_after is not None:
+                    # Never sooner than asked; the jitter spreads the callers
+                    # told the same moment.
+                    wait = retry_after + wait
+            if (
+                not retried
+                or attempt >= self.policy.attempts
+                or time.monotonic() + wait >= deadline
+            ):
+                raise failure from cause
+            logger.warning(
+                "upstream %s %s failed (%s); try %d of %d in %.2f s",
+                method,
+                shown,
+                _reason(cause or failure),
+                attempt + 1,
+                self.policy.attempts,
+                wait,
+            )
+            await asyncio.sleep(wait)
+
+    async def _attempt(
+        self,
+        method: str,
+        url: httpx.URL,
+        shown: str,
+        headers: dict[str, str],
+        deadline: float,
+        json: Any,
+        files: Any,
+        data: Any,
+    ) -> httpx.Response:
+        """Make one HTTP exchange, bounded by the request's deadline.
+
+        Raises:
+            UpstreamUnavailable: it timed out.
+            httpx.TransportError: the connection failed (the caller may retry).
+        """
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise UpstreamUnavailable(
+                "The Accounts API did not answer in time.", method=method, path=shown
+            )
+        policy = self.policy
+        timeout = httpx.Timeout(
+            connect=min(policy.connect_timeout, left),
+            read=min(policy.read_timeout, left),
+            write=min(policy.read_timeout, left),
+            pool=left,
+        )
         self.requests += 1
         started = time.perf_counter()
         try:
-            response = await self.http.request(
-                method, url, headers=self._headers(), json=json, files=files, data=data
-            )
-        except httpx.TimeoutException as error:
+            async with asyncio.timeout(left):
+                response = await self.http.request(
+                    method,
+                    url,
+                    headers=headers,
+                    json=json,
+                    files=files,
+                    data=data,
+                    timeout=timeout,
+                    follow_redirects=False,
+                )
+        except (TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout) as error:
             raise UpstreamUnavailable(
                 "The Accounts API did not answer in time.", method=method, path=shown
             ) from error
+        except httpx.PoolTimeout as error:
+            raise UpstreamUnavailable(
+                "Too many requests to the Accounts API are waiting.",
+                method=method,
+                path=shown,
+            ) from error
         except httpx.TransportError as error:
+            if isinstance(error, _Retriable):
+                raise
             raise UpstreamUnavailable(
                 "The Accounts API cannot be reached.", method=method, path=shown
             ) from error
@@ -129,13 +307,7 @@ class Session:
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
-        body = _decode(response)
-        # Redirects are not followed (see `build_http_client`), so a 3xx answer
-        # (the sandbox's to a path with an empty id, say) has no object: an error.
-        if response.status_code >= 300:
-            problem = body if isinstance(body, dict) else {}
-            raise error_for_status(response.status_code, problem, method, shown)
-        return body
+        return response
 
     async def fetch_page(
         self,
@@ -184,6 +356,43 @@ class Session:
         offsets = range(first.offset + first.limit, first.total, first.limit)
         others = await asyncio.gather(*(page_at(offset) for offset in offsets))
         return [item for page in (first, *others) for item in page.data]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Read `Retry-After` (delay-seconds or an HTTP-date) as seconds from now."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _secrets_in(body: Any) -> list[str]:
+    """Return the values a request body carries under a secret's name."""
+    if isinstance(body, dict):
+        found = []
+        for key, value in body.items():
+            if key in SECRET_FIELDS and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _secrets_in(value)
+        return found
+    if isinstance(body, list):
+        return [secret for item in body for secret in _secrets_in(item)]
+    return []
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, UpstreamStatusError):
+        return str(error.status)
+    return type(error).__name__
 
 
 def _decode(response: httpx.Response) -> Any:
