@@ -70,10 +70,10 @@ def _sandbox_app(settings: Settings) -> Any:
         settings.sandbox_fault_seed,
     )
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    app = create_sandbox_app(settings.db_path, settings.scale, faults=faults)
-    if faults.active:
-        logger.warning("the sandbox injects faults: %s", faults)
-    return app
+    if not faults.active:
+        return create_sandbox_app(settings.db_path, settings.scale)
+    logger.warning("the sandbox injects faults: %s", faults)
+    return create_sandbox_app(settings.db_path, settings.scale, faults=faults)
 
 
 def _with_sandbox_keys(settings: Settings, sandbox_url: str) -> Settings:

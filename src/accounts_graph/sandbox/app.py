@@ -90,7 +90,8 @@ def create_sandbox_app(
     """Open (seeding on first use) the store at `db_path` and serve it.
 
     `faults` makes it answer as a struggling upstream would (see `faults.py`);
-    `app.state.faults` then records what it injected.
+    `app.state.faults` then records what it injected, and can change them
+    while it runs (`app.state.faults.use(...)`).
     """
     store = Store(db_path)
     bootstrap(store, scale)
@@ -106,7 +107,7 @@ def create_sandbox_app(
     # path would turn a PUT into a GET at the client.
     app.router.redirect_slashes = False
     app.state.sandbox = sandbox
-    if faults is not None and faults.active:
+    if faults is not None:
         app.state.faults = FaultRecord(faults)
         app.add_middleware(FaultInjection, record=app.state.faults)
     return app

@@ -198,11 +198,22 @@ class FaultRecord:
     faults: Faults
     arrivals: deque[Arrival] = field(default_factory=lambda: deque(maxlen=10_000))
     injected: Counter[int] = field(default_factory=Counter)
+    # Requests whose client hung up during an injected wait.
+    abandoned: int = 0
     _used: Counter[int] = field(default_factory=Counter)
     _random: random.Random = field(default_factory=random.Random)
 
     def __post_init__(self) -> None:
         self._random.seed(self.faults.seed)
+
+    def use(self, faults: Faults) -> None:
+        """Inject `faults` from now on, with a fresh record."""
+        self.faults = faults
+        self.arrivals.clear()
+        self.injected.clear()
+        self.abandoned = 0
+        self._used.clear()
+        self._random.seed(faults.seed)
 
     def seen(self, pattern: str = "*", method: str | None = None) -> list[Arrival]:
         """Return the recorded arrivals whose path matches `pattern`."""
@@ -255,6 +266,7 @@ class FaultInjection:
         if wait or status is not None:
             body = await _read_body(receive)
         if wait and not await _wait_unless_gone(wait, receive):
+            record.abandoned += 1
             return
         if status is None:
             await self.app(scope, _replay(body, receive), send)
