@@ -41,17 +41,10 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvicorn.Config(app="").get_loop_factory()
 
 
-def _uvicorn_log_level(settings: Settings) -> str:
-    # uvicorn's "trace" level logs every ASGI message with its headers, the
-    # caller's Authorization among them: DEBUG is as far as it goes.
-    level = settings.log_level.lower()
-    return "debug" if level == "trace" else level
-
-
 def _server(app: object, settings: Settings) -> uvicorn.Server:
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
-        log_level=_uvicorn_log_level(settings),
+        log_level=settings.log_level.lower(),
         access_log=False,
         log_config=None,
     )
@@ -166,7 +159,7 @@ def _serve_workers(settings: Settings) -> None:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
-            log_level=_uvicorn_log_level(settings),
+            log_level=settings.log_level.lower(),
             access_log=False,
             log_config=None,
         )
