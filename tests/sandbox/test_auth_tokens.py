@@ -1,9 +1,5 @@
 """The sandbox as identity provider: RS256 user tokens, its JWKS, forgeries refused."""
 
-import base64
-import hashlib
-import hmac
-import json
 from typing import Any
 
 import httpx
@@ -12,30 +8,14 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from tests.conftest import auth
 from tests.sandbox.test_auth_scope import assert_problem
+from tests.tokens import hs256_jwt, unsigned_jwt
 
 from accounts_graph.platform.tokens import CLAIM_ACCOUNT_ID, CLAIM_ACCOUNT_TYPE
 
 
-def _confused(sandbox_app: Any, claims: dict[str, str]) -> str:
-    # The classic algorithm confusion: HS256 keyed with the published public key.
+def _public_pem(sandbox_app: Any) -> bytes:
     public = sandbox_app.state.sandbox.signing_key.private_key.public_key()
-    pem = public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
-    return _raw_jwt({"alg": "HS256", "typ": "JWT"}, claims, hmac_key=pem)
-
-
-def _raw_jwt(
-    header: dict[str, str], claims: dict[str, str], hmac_key: bytes | None = None
-) -> str:
-    def part(value: dict[str, str]) -> str:
-        raw = json.dumps(value).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    signing_input = f"{part(header)}.{part(claims)}"
-    signature = b""
-    if hmac_key is not None:
-        signature = hmac.new(hmac_key, signing_input.encode(), hashlib.sha256).digest()
-    encoded = base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
-    return f"{signing_input}.{encoded}"
+    return public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
 
 
 @pytest.mark.parametrize("forge", ["alg-none", "hs256-with-public-key"])
@@ -47,9 +27,10 @@ def test_jwt_unsigned_or_signed_with_the_public_key_answers_401(
         CLAIM_ACCOUNT_TYPE: "Operations",
     }
     token = (
-        _raw_jwt({"alg": "none", "typ": "JWT"}, claims)
+        unsigned_jwt(claims)
         if forge == "alg-none"
-        else _confused(sandbox_app, claims)
+        # The classic algorithm confusion: HS256 keyed with the public key.
+        else hs256_jwt(claims, _public_pem(sandbox_app))
     )
 
     response = rest.get("/accounts", headers=auth(token))
