@@ -3,6 +3,7 @@
 A `Session` binds that client to one GraphQL request: the caller's bearer token
 (forwarded unchanged, never logged) and a counter of the REST requests the
 operation cost, which the response reports in `extensions.upstream.requests`.
+Its `Policy` bounds each request in time and retries failed reads.
 """
 
 import asyncio
@@ -183,7 +184,6 @@ class Session:
         shown = template or path
         headers = self._headers(method, shown)
         secrets = [self.token or "", *_secrets_in(json), *_secrets_in(data)]
-        retried = method in _IDEMPOTENT
         deadline = time.monotonic() + self.policy.total_timeout
         attempt = 0
         while True:
@@ -192,38 +192,19 @@ class Session:
                 response = await self._attempt(
                     method, url, shown, headers, deadline, json, files, data
                 )
+                return _body_of(response, method, shown, secrets)
             except _Retriable as error:
                 failure: UpstreamError = UpstreamUnavailable(
                     "The Accounts API cannot be reached.", method=method, path=shown
                 )
                 cause: BaseException | None = error
-                wait = self.policy.backoff_before(attempt)
-            else:
-                body = _decode(response)
-                # Redirects are not followed (see `build_http_client`), so a 3xx
-                # answer (the sandbox's to a path with an empty id, say) has no
-                # object: an error.
-                if response.status_code < 300:
-                    return body
-                retry_after = retry_after_of(response)
-                failure = error_for_status(
-                    response.status_code,
-                    body if isinstance(body, dict) else {},
-                    method,
-                    shown,
-                    retry_after=retry_after,
-                    secrets=secrets,
-                )
-                if not isinstance(failure, Overloaded):
-                    raise failure
-                cause = None
-                wait = self.policy.backoff_before(attempt)
-                if retry_after is not None:
-                    # Never sooner than asked; the jitter spreads the callers
-                    # told the same moment.
-                    wait = retry_after + wait
+            except Overloaded as error:
+                failure, cause = error, None
+            # Never sooner than a `Retry-After` asks; the jitter spreads the
+            # callers told the same moment.
+            wait = (failure.retry_after or 0) + self.policy.backoff_before(attempt)
             if (
-                not retried
+                method not in _IDEMPOTENT
                 or attempt >= self.policy.attempts
                 or time.monotonic() + wait >= deadline
             ):
@@ -355,6 +336,29 @@ class Session:
         offsets = range(first.offset + first.limit, first.total, first.limit)
         others = await asyncio.gather(*(page_at(offset) for offset in offsets))
         return [item for page in (first, *others) for item in page.data]
+
+
+def _body_of(
+    response: httpx.Response, method: str, shown: str, secrets: list[str]
+) -> Any:
+    """Return an answer's decoded body, or raise the error its status means.
+
+    Raises:
+        UpstreamStatusError: the status is not a success.
+    """
+    body = _decode(response)
+    # Redirects are not followed (see `build_http_client`), so a 3xx answer (the
+    # sandbox's to a path with an empty id, say) has no object: an error.
+    if response.status_code < 300:
+        return body
+    raise error_for_status(
+        response.status_code,
+        body if isinstance(body, dict) else {},
+        method,
+        shown,
+        retry_after=retry_after_of(response),
+        secrets=secrets,
+    )
 
 
 def retry_after_of(response: httpx.Response) -> float | None:
