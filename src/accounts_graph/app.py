@@ -1,21 +1,22 @@
-"""The ASGI application: `/graphql` (with GraphiQL), public icon routes, health."""
+"""The ASGI application: `/graphql` (with GraphiQL), public icon routes, health,
+metrics."""
 
 import gc
 import logging
-import time
-import uuid
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 from cross_web import HTTPException
+from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -26,7 +27,13 @@ from accounts_graph.graph.outcomes import with_code
 from accounts_graph.graph.schema import schema
 from accounts_graph.platform.resources import resource_of_id
 from accounts_graph.platform.tokens import bearer_of
-from accounts_graph.settings import LOG_FORMAT, Settings
+from accounts_graph.settings import Settings
+from accounts_graph.telemetry import Telemetry
+from accounts_graph.telemetry.logs import configure_logging
+from accounts_graph.telemetry.metrics import Metrics
+from accounts_graph.telemetry.middleware import RequestTelemetry
+from accounts_graph.telemetry.tracing import INSTRUMENTATION, build_tracer_provider
+from accounts_graph.telemetry.upstream import forward_request_context, upstream_call
 from accounts_graph.upstream.client import (
     DEFAULT_POLICY,
     Policy,
@@ -34,8 +41,6 @@ from accounts_graph.upstream.client import (
     build_http_client,
     path,
 )
-
-logger = logging.getLogger("accounts_graph.access")
 
 ICON_COLLECTIONS = ("accounts", "buyers", "licensees", "sellers", "erp-links", "users")
 ICON_HEADERS = {
@@ -103,50 +108,6 @@ class GraphQLView(GraphQL[Context, None]):
         return Context(session=session, identities=self.identities)
 
 
-class AccessLog:
-    """One INFO line per request: its id, status, upstream requests and duration.
-
-    Never the query string, headers or body: they can hold tokens.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            session = scope.get("state", {}).get("session")
-            logger.info(
-                "request id=%s %s %s status=%s upstream_requests=%s duration_ms=%.1f",
-                request_id,
-                scope["method"],
-                # Escaped: a decoded path may hold line breaks or NUL bytes.
-                scope["path"].encode("unicode_escape").decode("ascii"),
-                status,
-                getattr(session, "requests", 0),
-                (time.perf_counter() - started) * 1000,
-            )
-
-
 def quiet_http_loggers() -> None:
     """Keep httpx and httpcore below INFO: their lines carry full URLs (RQL values
     a caller typed) and, at DEBUG, headers; our own lines replace them."""
@@ -163,9 +124,11 @@ async def _icon(request: Request) -> Response:
     if resource_of_id(object_id) is None:
         return JSONResponse({"error": "No such object."}, status_code=404)
     try:
-        found = await http.get(
-            path("/{collection}/{id}/icon", collection=collection, id=object_id)
-        )
+        with upstream_call("GET", f"/{collection}/{{id}}/icon") as call:
+            found = await http.get(
+                path("/{collection}/{id}/icon", collection=collection, id=object_id)
+            )
+            call.status = found.status_code
         # Follow the platform's redirect only to its own origin.
         if found.status_code in (301, 302, 303, 307, 308):
             target = httpx.URL(found.headers.get("location", ""))
@@ -188,6 +151,11 @@ async def _healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def _metrics(request: Request) -> Response:
+    metrics: Metrics = request.app.state.metrics
+    return Response(metrics.render(), media_type=metrics.content_type)
+
+
 def create_app(
     upstream_url: str,
     *,
@@ -196,20 +164,34 @@ def create_app(
     verifier: TokenVerifier | None = None,
     identity_ttl: float = 60.0,
     transport: httpx.AsyncBaseTransport | None = None,
+    metrics: bool = True,
+    metrics_dir: Path | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """Build the facade over the Accounts API at `upstream_url`.
 
     `policy` sets the timeouts and retries of upstream requests; `verifier`,
     when given, checks user tokens (JWTs) before their claims are used.
+    `metrics` serves `/metrics` (shared by the workers that write to
+    `metrics_dir`); `tracer_provider` turns tracing on.
     """
     quiet_http_loggers()
     http = build_http_client(upstream_url, policy=policy, transport=transport)
+    http.event_hooks["request"].append(forward_request_context)
     view = GraphQLView(
         http,
         graphiql=graphiql,
         identity_ttl=identity_ttl,
         policy=policy,
         verifier=verifier,
+    )
+    telemetry = Telemetry(
+        metrics=Metrics(metrics_dir) if metrics else None,
+        tracer=(
+            tracer_provider.get_tracer(INSTRUMENTATION)
+            if tracer_provider is not None
+            else None
+        ),
     )
 
     @asynccontextmanager
@@ -218,17 +200,24 @@ def create_app(
         await http.aclose()
         if verifier is not None:
             await verifier.aclose()
+        if telemetry.metrics is not None:
+            telemetry.metrics.close(os.getpid())
+        # Spans still in the batch processor's queue leave before the process.
+        flush = getattr(tracer_provider, "force_flush", None)
+        if flush is not None:
+            flush()
 
-    app = Starlette(
-        routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
-            Route("/icons/{collection}/{id}", _icon),
-            Route("/healthz", _healthz),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/graphql", view, methods=["GET", "POST"]),
+        Route("/icons/{collection}/{id}", _icon),
+        Route("/healthz", _healthz),
+    ]
+    if telemetry.metrics is not None:
+        routes.append(Route("/metrics", _metrics))
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.http = http
-    app.add_middleware(AccessLog)
+    app.state.metrics = telemetry.metrics
+    app.add_middleware(RequestTelemetry, telemetry=telemetry)
     return app
 
 
@@ -255,12 +244,15 @@ def app_from_env() -> Starlette:
     settings = Settings.from_env()
     if not settings.upstream_url:
         raise RuntimeError("Set ACCOUNTS_GRAPH_UPSTREAM_URL to the Accounts API URL.")
-    logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
+    configure_logging(settings.log_level, settings.log_format)
     app = create_app(
         settings.upstream_url,
         graphiql=settings.graphiql,
         policy=policy_of(settings),
         verifier=verifier_of(settings),
+        metrics=settings.metrics,
+        metrics_dir=settings.metrics_dir,
+        tracer_provider=build_tracer_provider(settings.traces_exporters),
     )
     tune_gc()
     return app

@@ -3,8 +3,10 @@
 import argparse
 import asyncio
 import logging
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -14,13 +16,10 @@ from typing import Any
 
 import uvicorn
 
-from accounts_graph.settings import LOG_FORMAT, Settings
+from accounts_graph.settings import Settings
+from accounts_graph.telemetry.logs import configure_logging
 
 logger = logging.getLogger("accounts_graph")
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:
@@ -38,7 +37,8 @@ def _bound_socket(host: str, port: int) -> socket.socket:
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """Return the event loop uvicorn itself would pick: uvloop when installed."""
-    return uvicorn.Config(app="").get_loop_factory()
+    # No log_config: the default one would replace our handlers on uvicorn's loggers.
+    return uvicorn.Config(app="", log_config=None).get_loop_factory()
 
 
 def _server(app: object, settings: Settings) -> uvicorn.Server:
@@ -95,6 +95,7 @@ def _print_banner(
 
 async def _serve(settings: Settings) -> None:
     from accounts_graph.app import create_app, policy_of, tune_gc, verifier_of
+    from accounts_graph.telemetry.tracing import build_tracer_provider
 
     servers = []
     tokens: list[dict[str, str]] = []
@@ -114,6 +115,9 @@ async def _serve(settings: Settings) -> None:
         graphiql=settings.graphiql,
         policy=policy_of(settings),
         verifier=verifier_of(settings),
+        metrics=settings.metrics,
+        metrics_dir=settings.metrics_dir,
+        tracer_provider=build_tracer_provider(settings.traces_exporters),
     )
     servers.append(
         (_server(facade, settings), [_bound_socket(settings.host, settings.port)])
@@ -128,7 +132,10 @@ def _serve_workers(settings: Settings) -> None:
 
     Each worker builds its facade from the environment (`app_from_env`); the
     embedded sandbox, when no upstream is configured, runs once in this process
-    on a thread, and the workers reach it by the URL exported to them.
+    on a thread, and the workers reach it by the URL exported to them. The
+    workers write their metric values to one directory (PROMETHEUS_MULTIPROC_DIR,
+    or a temporary one removed at exit), so any worker's `/metrics` answers for
+    all of them.
     """
     tokens: list[dict[str, str]] = []
     sandbox_server: uvicorn.Server | None = None
@@ -149,6 +156,15 @@ def _serve_workers(settings: Settings) -> None:
         while not sandbox_server.started and thread.is_alive():
             time.sleep(0.01)
         tokens = demo_tokens(sandbox.state.sandbox.store)
+    own_metrics_dir = settings.metrics and settings.metrics_dir is None
+    if own_metrics_dir:
+        settings = replace(
+            settings, metrics_dir=Path(tempfile.mkdtemp(prefix="accounts-graph-"))
+        )
+    if settings.metrics_dir is not None:
+        from accounts_graph.telemetry.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(settings.metrics_dir)
     assert settings.upstream_url is not None
     settings.export()
     _print_banner(settings, settings.upstream_url, tokens)
@@ -167,6 +183,8 @@ def _serve_workers(settings: Settings) -> None:
         if sandbox_server is not None and thread is not None:
             sandbox_server.should_exit = True
             thread.join(timeout=10)
+        if own_metrics_dir and settings.metrics_dir is not None:
+            shutil.rmtree(settings.metrics_dir, ignore_errors=True)
 
 
 async def _sandbox(settings: Settings) -> None:
@@ -218,6 +236,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", dest="db_path", type=Path, help="sandbox SQLite file")
     serve.add_argument("--scale", type=int, help="sandbox dataset multiplier")
     serve.add_argument("--log-level", dest="log_level", help="DEBUG, INFO, WARNING…")
+    serve.add_argument(
+        "--log-format",
+        dest="log_format",
+        choices=("text", "json"),
+        help="text (default) or json, one object a line",
+    )
     serve.add_argument(
         "--workers",
         type=int,
@@ -284,8 +308,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.get("sandbox_faults"):
         args["sandbox_faults"] = ";".join(args["sandbox_faults"])
-    settings = Settings.from_env(**args)
-    _configure_logging(settings.log_level)
+    try:
+        settings = Settings.from_env(**args)
+        configure_logging(settings.log_level, settings.log_format)
+        if command == "serve":
+            from accounts_graph.telemetry.tracing import require_exporters
+
+            require_exporters(settings.traces_exporters)
+    except (ValueError, RuntimeError) as error:
+        sys.exit(f"accounts-graph: {error}")
     _check(settings)
     if command == "serve" and settings.workers > 1:
         _serve_workers(settings)

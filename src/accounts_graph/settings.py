@@ -1,11 +1,13 @@
 """Configuration: one frozen object, read once from flags and the environment."""
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENV_PREFIX = "ACCOUNTS_GRAPH_"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# prometheus-client reads this variable itself, when it is first imported.
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def default_db_path() -> Path:
@@ -51,6 +53,17 @@ class Settings:
     graphiql: bool = True
     # Facade processes behind one socket; the embedded sandbox still runs once.
     workers: int = 1
+    # "text" (human-readable) or "json" (one object a line, for log shippers).
+    log_format: str = "text"
+    # Serve Prometheus metrics on /metrics.
+    metrics: bool = True
+    # Where the workers of `serve --workers N` share their metric values
+    # (PROMETHEUS_MULTIPROC_DIR); None in one process, or a fresh temporary
+    # directory for several workers.
+    metrics_dir: Path | None = None
+    # Trace exporters (entry point names) from the standard OTEL_* variables;
+    # empty: tracing off.
+    traces_exporters: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -80,12 +93,18 @@ class Settings:
             ("sandbox_fault_seed", int),
             ("log_level", str),
             ("workers", int),
+            ("log_format", str),
         ):
             raw = env.get(ENV_PREFIX + name.upper())
             if raw:
                 values[name] = kind(raw)
         if ENV_PREFIX + "GRAPHIQL" in env:
             values["graphiql"] = env[ENV_PREFIX + "GRAPHIQL"].lower() in ("1", "true")
+        if ENV_PREFIX + "METRICS" in env:
+            values["metrics"] = env[ENV_PREFIX + "METRICS"].lower() in ("1", "true")
+        if env.get(METRICS_DIR_VARIABLE):
+            values["metrics_dir"] = Path(env[METRICS_DIR_VARIABLE])
+        values["traces_exporters"] = traces_exporters(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)  # type: ignore[arg-type]
 
@@ -111,5 +130,49 @@ class Settings:
                 ENV_PREFIX + "JWT_ISSUER": self.jwt_issuer or "",
                 ENV_PREFIX + "LOG_LEVEL": self.log_level,
                 ENV_PREFIX + "GRAPHIQL": "true" if self.graphiql else "false",
+                ENV_PREFIX + "LOG_FORMAT": self.log_format,
+                ENV_PREFIX + "METRICS": "true" if self.metrics else "false",
             }
         )
+        if self.metrics_dir is not None:
+            os.environ[METRICS_DIR_VARIABLE] = str(self.metrics_dir)
+
+
+def traces_exporters(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Return the trace exporters the standard `OTEL_*` variables ask for.
+
+    `OTEL_TRACES_EXPORTER` names them (`none` or unset: none, so tracing is off
+    by default); an OTLP endpoint alone means `otlp`; `OTEL_SDK_DISABLED=true`
+    turns tracing off. `otlp` becomes the exporter of the protocol in
+    `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`, by default http/protobuf (the
+    OpenTelemetry default; it needs no gRPC stack).
+
+    Raises:
+        ValueError: the OTLP protocol is not one of grpc, http/protobuf.
+    """
+    if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return ()
+    names = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    if not names and (
+        env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    ):
+        names = "otlp"
+    chosen = [name.strip() for name in names.split(",") if name.strip()]
+    if chosen == ["none"]:
+        return ()
+    protocol = (
+        env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+        or env.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+        or "http/protobuf"
+    ).strip()
+    if "otlp" in chosen and protocol not in _OTLP_EXPORTERS:
+        raise ValueError(
+            f"Unsupported OTLP protocol {protocol!r}: use grpc or http/protobuf."
+        )
+    return tuple(
+        _OTLP_EXPORTERS[protocol] if name == "otlp" else name for name in chosen
+    )
+
+
+_OTLP_EXPORTERS = {"http/protobuf": "otlp_proto_http", "grpc": "otlp_proto_grpc"}

@@ -13,6 +13,7 @@ from typing import Any
 from aiodataloader import DataLoader
 
 from accounts_graph.platform.resources import Kind, Resource
+from accounts_graph.telemetry.batches import loader_batch
 from accounts_graph.upstream import rql
 from accounts_graph.upstream.client import PAGE_LIMIT, Session
 
@@ -38,17 +39,18 @@ class ObjectByIdLoader(DataLoader[str, Raw | None]):
         self.select = select
 
     async def batch_load_fn(self, keys: list[str]) -> list[Raw | None]:
-        pages = await asyncio.gather(
-            *(
-                self.session.fetch_page(
-                    self.resource.collection,
-                    filter=rql.in_("id", chunk),
-                    select=self.select,
-                    limit=min(len(chunk), PAGE_LIMIT),
+        with loader_batch(self.resource.name, "id", len(keys)):
+            pages = await asyncio.gather(
+                *(
+                    self.session.fetch_page(
+                        self.resource.collection,
+                        filter=rql.in_("id", chunk),
+                        select=self.select,
+                        limit=min(len(chunk), PAGE_LIMIT),
+                    )
+                    for chunk in chunks(keys)
                 )
-                for chunk in chunks(keys)
             )
-        )
         found = {item["id"]: item for page in pages for item in page.data}
         return [found.get(key) for key in keys]
 
@@ -81,16 +83,17 @@ class ObjectsByParentLoader(DataLoader[str, list[Raw]]):
         return [ref["id"] for ref in refs if isinstance(ref, dict) and "id" in ref]
 
     async def batch_load_fn(self, keys: list[str]) -> list[list[Raw]]:
-        results = await asyncio.gather(
-            *(
-                self.session.fetch_all(
-                    self.resource.collection,
-                    filter=self._filter(chunk),
-                    select=self.select,
+        with loader_batch(self.resource.name, self.via.name, len(keys)):
+            results = await asyncio.gather(
+                *(
+                    self.session.fetch_all(
+                        self.resource.collection,
+                        filter=self._filter(chunk),
+                        select=self.select,
+                    )
+                    for chunk in chunks(keys)
                 )
-                for chunk in chunks(keys)
             )
-        )
         grouped: dict[str, list[Raw]] = defaultdict(list)
         for items in results:
             for item in items:

@@ -43,6 +43,7 @@ from accounts_graph.graph.mutations.seller import SellerMutations
 from accounts_graph.graph.mutations.user import UserMutations
 from accounts_graph.graph.mutations.user_group import UserGroupMutations
 from accounts_graph.graph.node import Node
+from accounts_graph.graph.operation_telemetry import OperationTelemetry
 from accounts_graph.graph.outcomes import ErrorCodes, log_errors
 from accounts_graph.graph.seller import Seller, SellerQueries
 from accounts_graph.graph.user import User, UserQueries
@@ -197,6 +198,9 @@ schema = Schema(
     mutation=Mutation,
     types=list(_NODE_TYPES.values()),
     extensions=[
+        # First, so that it closes last: the other extensions' time is the
+        # operation's too, and the errors' codes are final by then.
+        OperationTelemetry,
         UpstreamCost,
         ErrorCodes,
         # Bounds on one operation, checked while validating, before any upstream

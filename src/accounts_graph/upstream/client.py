@@ -20,6 +20,7 @@ from urllib.parse import quote
 import httpx
 import orjson
 
+from accounts_graph.telemetry.upstream import upstream_call
 from accounts_graph.upstream.errors import (
     Overloaded,
     Unauthenticated,
@@ -252,17 +253,19 @@ class Session:
         self.requests += 1
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(left):
-                response = await self.http.request(
-                    method,
-                    url,
-                    headers=headers,
-                    json=json,
-                    files=files,
-                    data=data,
-                    timeout=timeout,
-                    follow_redirects=False,
-                )
+            with upstream_call(method, shown) as call:
+                async with asyncio.timeout(left):
+                    response = await self.http.request(
+                        method,
+                        url,
+                        headers=headers,
+                        json=json,
+                        files=files,
+                        data=data,
+                        timeout=timeout,
+                        follow_redirects=False,
+                    )
+                call.status = response.status_code
         except (TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout) as error:
             raise UpstreamUnavailable(
                 "The Accounts API did not answer in time.", method=method, path=shown
