@@ -181,9 +181,10 @@ def test_unreachable_upstream_is_counted_as_such(tokens: dict[str, str]) -> None
 
     assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     unreachable = {"method": "GET", "status": "unreachable"}
+    # Every try of the read counts.
     assert (
         sample_value(text, UPSTREAM, endpoint=f"{API}/api-tokens/{{id}}", **unreachable)
-        == 1
+        == Policy().attempts
     )
     who = {"operation": "Who", "type": "query", "outcome": "UPSTREAM_UNAVAILABLE"}
     assert sample_value(text, OPERATIONS, **who) == 1
