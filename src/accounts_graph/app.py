@@ -34,13 +34,8 @@ from accounts_graph.telemetry.metrics import Metrics
 from accounts_graph.telemetry.middleware import RequestTelemetry
 from accounts_graph.telemetry.tracing import INSTRUMENTATION, build_tracer_provider
 from accounts_graph.telemetry.upstream import forward_request_context, upstream_call
-from accounts_graph.upstream.client import (
-    DEFAULT_POLICY,
-    Policy,
-    Session,
-    build_http_client,
-    path,
-)
+from accounts_graph.upstream.client import Session, build_http_client, path
+from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy
 
 ICON_COLLECTIONS = ("accounts", "buyers", "licensees", "sellers", "erp-links", "users")
 ICON_HEADERS = {

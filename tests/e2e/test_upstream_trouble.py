@@ -13,7 +13,7 @@ import pytest
 from accounts_graph.app import create_app
 from accounts_graph.sandbox.app import create_sandbox_app
 from accounts_graph.sandbox.faults import FaultRecord, Faults
-from accounts_graph.upstream.client import Policy
+from accounts_graph.upstream.retries import Policy
 from tests.conftest import API, GraphQLClient, auth
 from tests.sandbox.factories import jwt_for
 from tests.servers import running

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from accounts_graph.app import create_app
 from accounts_graph.telemetry.metrics import MAX_OPERATION_NAMES, OTHER, Metrics
 from accounts_graph.telemetry.upstream import endpoint_template
-from accounts_graph.upstream.client import Policy
+from accounts_graph.upstream.retries import Policy
 from tests.conftest import auth
 from tests.servers import running
 from tests.telemetry.conftest import Recorder, label_values, sample_value

@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
 from opentelemetry.trace import SpanKind, StatusCode
 
 from accounts_graph.app import create_app
-from accounts_graph.upstream.client import Policy
+from accounts_graph.upstream.retries import Policy
 from tests.conftest import auth
 from tests.servers import running
 from tests.telemetry.conftest import Received, Recorder
