@@ -27,6 +27,7 @@ timeout, so a long delay never holds the sandbox's shutdown.
 """
 
 import asyncio
+import logging
 import random
 import time
 from collections import Counter, deque
@@ -39,6 +40,8 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts_graph.sandbox.problems import trace_id
+
+logger = logging.getLogger(__name__)
 
 API_PATHS = "/public/v1/accounts/*"
 RANDOM_STATUSES = (500, 502, 503, 504)
@@ -272,6 +275,7 @@ class FaultInjection:
             await self.app(scope, _replay(body, receive), send)
             return
         record.injected[status] += 1
+        logger.debug("injected %s for %s %s", status, method, path)
         await _answer(send, status, rule.retry_after if rule is not None else None)
 
 
