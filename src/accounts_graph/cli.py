@@ -200,10 +200,11 @@ async def _sandbox(settings: Settings) -> None:
     await _server(app, settings).serve(sockets=[sock])
 
 
-def _export_schema() -> None:
+def _export_schema(federation: bool) -> None:
+    from accounts_graph.graph.federation_sdl import api_sdl, subgraph_sdl
     from accounts_graph.graph.schema import schema
 
-    print(schema.as_str())
+    print(subgraph_sdl(schema) if federation else api_sdl(schema))
 
 
 def _tokens(settings: Settings) -> None:
@@ -285,7 +286,13 @@ def _parser() -> argparse.ArgumentParser:
         help="seed of the random faults, to repeat a run",
     )
 
-    commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument(
+        "--federation",
+        action="store_true",
+        help="print the Apollo Federation v2 subgraph SDL (@link, @key, _service, "
+        "_entities) that a gateway composes, instead of the API clients see",
+    )
     commands.add_parser(
         "capabilities", help="print the role matrix as a Markdown table"
     )
@@ -299,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     args = vars(_parser().parse_args(argv))
     command = args.pop("command")
     if command == "export-schema":
-        _export_schema()
+        _export_schema(args["federation"])
         return
     if command == "capabilities":
         from accounts_graph.platform.capabilities import markdown_table

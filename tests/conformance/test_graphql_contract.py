@@ -10,6 +10,7 @@ error must carry one of the documented `extensions.code` values.
 from datetime import UTC
 from typing import Any
 
+import graphql
 import httpx
 import hypothesis
 import pytest
@@ -21,13 +22,35 @@ from accounts_graph.graph.errors import ErrorCode
 from accounts_graph.graph.schema import schema as facade_schema
 from tests.conformance.conftest import DERANDOMIZE, EXAMPLES, Private
 
-SDL = str(facade_schema)
+# graphql-core's printer keeps Federation's directive definitions (the subgraph
+# SDL omits them, as the spec wants), so hypothesis-graphql can build it and
+# draws `_entities` queries too.
+SDL = graphql.print_schema(facade_schema._schema)
 DOCUMENTED = {code.value for code in ErrorCode} - {ErrorCode.INTERNAL_SERVER_ERROR}
 
 _JSON_LEAVES = st.one_of(
     st.integers(-(10**6), 10**6).map(nodes.Int),
     st.booleans().map(nodes.Boolean),
     st.text(max_size=20).map(nodes.String),
+)
+
+
+def _field(name: str, value: graphql.ValueNode) -> graphql.ObjectFieldNode:
+    return graphql.ObjectFieldNode(name=graphql.NameNode(value=name), value=value)
+
+
+# A gateway's entity representation: `{__typename, id}`, right or wrong.
+_REPRESENTATION = st.builds(
+    lambda typename, id_: nodes.Object(
+        [_field("__typename", typename), _field("id", id_)]
+    ),
+    st.one_of(st.sampled_from(facade_schema.entity_names), st.text(max_size=10)).map(
+        nodes.String
+    ),
+    st.one_of(
+        st.sampled_from(["ACC-4402-1307", "BUY-3931-5076", "SEL-0000-0000"]),
+        st.text(max_size=20),
+    ).map(nodes.String),
 )
 SCALARS: dict[str, st.SearchStrategy[Any]] = {
     "DateTime": st.one_of(
@@ -42,6 +65,7 @@ SCALARS: dict[str, st.SearchStrategy[Any]] = {
     # A literal can't carry a file: uploads come as multipart variables, so an
     # inline value must be refused cleanly, never crash.
     "Upload": st.text(max_size=10).map(nodes.String),
+    "_Any": st.one_of(_REPRESENTATION, _JSON_LEAVES),
 }
 
 

@@ -8,6 +8,7 @@ from accounts_graph.graph.common import AccountExternalIds, Address, Audit, Elig
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import AccountStatus, AccountType, ServiceLevel, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -41,11 +42,12 @@ AccountOrderField, AccountOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="A client, vendor or operations organisation; its type is the role "
-    "of everyone who acts for it."
+    "of everyone who acts for it.",
 )
-class Account(Node):
+class Account(Node, Entity):
     RESOURCE: ClassVar[Resource] = ACCOUNT
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {

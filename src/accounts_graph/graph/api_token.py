@@ -8,6 +8,7 @@ from accounts_graph.graph.common import Audit
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import ApiTokenStatus, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -40,11 +41,12 @@ ApiTokenOrderField, ApiTokenOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="A credential an account issues to an integration; it acts for the "
-    "account within the modules it is given. The secret itself is never shown."
+    "account within the modules it is given. The secret itself is never shown.",
 )
-class ApiToken(Node):
+class ApiToken(Node, Entity):
     RESOURCE: ClassVar[Resource] = API_TOKEN
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset({"__typename", "id", "icon"})
 

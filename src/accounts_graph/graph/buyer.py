@@ -16,6 +16,7 @@ from accounts_graph.graph.common import (
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.enums import BuyerStatus, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -50,11 +51,12 @@ BuyerOrderField, BuyerOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="An entity of a client account that buys through SoftwareOne and "
-    "receives its invoices; linked to sellers through ERP links."
+    "receives its invoices; linked to sellers through ERP links.",
 )
-class Buyer(Node):
+class Buyer(Node, Entity):
     RESOURCE: ClassVar[Resource] = BUYER
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {"__typename", "id", "name", "icon", "iconUrl", "erpLinks", "licensees"}

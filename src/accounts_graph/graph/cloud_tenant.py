@@ -8,6 +8,7 @@ from accounts_graph.graph.common import Audit, CloudTenantExternalIds
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import CloudTenantStatus, CloudTenantType, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -47,11 +48,12 @@ CloudTenantOrderField, CloudTenantOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="An account's tenant in a cloud programme (AWS, Microsoft CSP or "
-    "EA…); operations only."
+    "EA…); operations only.",
 )
-class CloudTenant(Node):
+class CloudTenant(Node, Entity):
     RESOURCE: ClassVar[Resource] = CLOUD_TENANT
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset({"__typename", "id"})
 

@@ -8,6 +8,7 @@ from accounts_graph.graph.common import Address, Audit, BuyerExternalIds
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.enums import ErpLinkStatus, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     EnumFilter,
     IdFilter,
@@ -39,11 +40,12 @@ ErpLinkOrderField, ErpLinkOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="The link of a buyer to a seller's ERP system: under it the buyer "
-    "is known to that seller as a customer."
+    "is known to that seller as a customer.",
 )
-class ErpLink(Node):
+class ErpLink(Node, Entity):
     RESOURCE: ClassVar[Resource] = ERP_LINK
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {"__typename", "id", "name", "status", "icon", "iconUrl"}

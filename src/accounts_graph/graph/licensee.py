@@ -8,6 +8,7 @@ from accounts_graph.graph.common import Address, Audit, Contact, Eligibility
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import LicenseeStatus, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -43,11 +44,12 @@ LicenseeOrderField, LicenseeOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="An entity of a client account that uses licences: a buyer pays "
-    "for them and a seller sells them."
+    "for them and a seller sells them.",
 )
-class Licensee(Node):
+class Licensee(Node, Entity):
     RESOURCE: ClassVar[Resource] = LICENSEE
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {"__typename", "id", "name", "externalId", "icon", "iconUrl"}

@@ -9,6 +9,7 @@ from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.embedded import ModuleFilters, ModuleSettings
 from accounts_graph.graph.enums import AccountType, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     BooleanFilter,
     IdFilter,
@@ -41,11 +42,12 @@ def _account_types(values: Any) -> list[AccountType] | None:
     return [value for value in found if value is not None]
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="A feature of the platform that user groups and API tokens are "
-    "given access to; the catalogue is read-only."
+    "given access to; the catalogue is read-only.",
 )
-class Module(Node):
+class Module(Node, Entity):
     RESOURCE: ClassVar[Resource] = MODULE
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {"__typename", "id", "name", "description", "paid", "filters", "settings"}

@@ -30,6 +30,7 @@ from accounts_graph.graph.cloud_tenant import CloudTenant, CloudTenantQueries
 from accounts_graph.graph.context import Context, Info
 from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
 from accounts_graph.graph.errors import ErrorCode, FacadeError
+from accounts_graph.graph.federation import FEDERATION_VERSION, SubgraphSchema
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
 from accounts_graph.graph.module import Module, ModuleQueries
 from accounts_graph.graph.mutations.account import AccountMutations
@@ -184,7 +185,9 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
-class Schema(strawberry.Schema):
+class Schema(SubgraphSchema):
+    """The service's schema, which is also its Apollo Federation subgraph."""
+
     def process_errors(
         self,
         errors: list[GraphQLError],
@@ -197,6 +200,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     types=list(_NODE_TYPES.values()),
+    federation_version=FEDERATION_VERSION,
     extensions=[
         # First, so that it closes last: the other extensions' time is the
         # operation's too, and the errors' codes are final by then.

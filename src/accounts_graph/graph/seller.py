@@ -8,6 +8,7 @@ from accounts_graph.graph.common import Address, Audit
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import SellerStatus, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -57,10 +58,11 @@ def _currencies(values: Any) -> list[str] | None:
     return [str(code) for code in codes if code]
 
 
-@strawberry.type(
-    description="A SoftwareOne selling entity; buyers reach it through ERP links."
+@strawberry.federation.type(
+    keys=["id"],
+    description="A SoftwareOne selling entity; buyers reach it through ERP links.",
 )
-class Seller(Node):
+class Seller(Node, Entity):
     RESOURCE: ClassVar[Resource] = SELLER
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {

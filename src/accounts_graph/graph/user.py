@@ -10,6 +10,7 @@ from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.embedded import UserSettings
 from accounts_graph.graph.enums import UserStatus, to_enum
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     DateTimeFilter,
     EnumFilter,
@@ -49,11 +50,12 @@ UserOrderField, UserOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="A person who signs in to the platform; inside one account it is "
-    "seen as an account user."
+    "seen as an account user.",
 )
-class User(Node):
+class User(Node, Entity):
     RESOURCE: ClassVar[Resource] = USER
     # `phone` is core but optional: references leave it out unless selected.
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(

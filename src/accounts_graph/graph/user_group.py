@@ -8,6 +8,7 @@ from accounts_graph.graph import resolve
 from accounts_graph.graph.common import Audit
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
+from accounts_graph.graph.federation import Entity
 from accounts_graph.graph.filters import (
     BooleanFilter,
     DateTimeFilter,
@@ -40,11 +41,12 @@ UserGroupOrderField, UserGroupOrder = order_input(
 )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="A group of an account's users; it gives its members modules and, "
-    "for clients, buyers."
+    "for clients, buyers.",
 )
-class UserGroup(Node):
+class UserGroup(Node, Entity):
     RESOURCE: ClassVar[Resource] = USER_GROUP
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset(
         {"__typename", "id", "name", "description", "logo", "isDefault"}
