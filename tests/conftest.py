@@ -8,7 +8,9 @@ import httpx
 import pytest
 
 from accounts_graph.app import create_app
+from accounts_graph.graph.identity import TokenVerifier
 from accounts_graph.sandbox.app import create_sandbox_app
+from accounts_graph.sandbox.auth import JWKS_PATH
 from accounts_graph.sandbox.bootstrap import demo_tokens
 from tests.servers import running
 
@@ -55,7 +57,9 @@ def rest(sandbox_url: str) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="session")
 def facade_url(sandbox_url: str) -> Iterator[str]:
-    with running(create_app(sandbox_url, identity_ttl=3600)) as url:
+    # As `serve` runs it: user tokens verified against the sandbox's keys.
+    verifier = TokenVerifier(jwks_url=sandbox_url + JWKS_PATH)
+    with running(create_app(sandbox_url, identity_ttl=3600, verifier=verifier)) as url:
         yield url
 
 

@@ -29,7 +29,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from accounts_graph.graph.context import Context
-from accounts_graph.graph.identity import IdentityCache
+from accounts_graph.graph.identity import IdentityCache, TokenVerifier
 from accounts_graph.graph.limits import QueryLimits
 from accounts_graph.graph.outcomes import with_code
 from accounts_graph.graph.schema import build_schema
@@ -51,6 +51,7 @@ from accounts_graph.telemetry.middleware import RequestTelemetry
 from accounts_graph.telemetry.tracing import INSTRUMENTATION, build_tracer_provider
 from accounts_graph.telemetry.upstream import forward_request_context, upstream_call
 from accounts_graph.upstream.client import Session, build_http_client, path
+from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy
 
 ICON_COLLECTIONS = ("accounts", "buyers", "licensees", "sellers", "erp-links", "users")
 ICON_HEADERS = {
@@ -82,6 +83,8 @@ class GraphQLView(GraphQL[Context, None]):
         settings: Settings,
         graphiql: bool,
         identity_ttl: float,
+        policy: Policy = DEFAULT_POLICY,
+        verifier: TokenVerifier | None = None,
     ) -> None:
         super().__init__(
             build_schema(query_limits(settings)),
@@ -90,8 +93,9 @@ class GraphQLView(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.http = http
-        self.identities = IdentityCache(ttl=identity_ttl)
         self.settings = settings
+        self.policy = policy
+        self.identities = IdentityCache(ttl=identity_ttl, verifier=verifier)
 
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; only an object is a request."""
@@ -205,7 +209,7 @@ class GraphQLView(GraphQL[Context, None]):
         # A header that is not a bearer token must not quietly make a public call.
         if authorization and token is None:
             token = authorization
-        session = Session(self.http, token)
+        session = Session(self.http, token, self.policy)
         request.state.session = session
         return Context(
             session=session,
@@ -291,7 +295,8 @@ def create_app(
     *,
     settings: Settings | None = None,
     graphiql: bool | None = None,
-    timeout: float = 10.0,
+    policy: Policy = DEFAULT_POLICY,
+    verifier: TokenVerifier | None = None,
     identity_ttl: float = 60.0,
     transport: httpx.AsyncBaseTransport | None = None,
     metrics: bool = True,
@@ -301,19 +306,23 @@ def create_app(
     """Build the facade over the Accounts API at `upstream_url`.
 
     `settings` gives the limits, production mode and the HTTP rules (default:
-    `Settings()`); `graphiql` overrides whether GraphiQL is served. `metrics`
-    serves `/metrics` (shared by the workers that write to `metrics_dir`);
+    `Settings()`); `graphiql` overrides whether GraphiQL is served. `policy`
+    sets the timeouts and retries of upstream requests; `verifier`, when given,
+    checks user tokens (JWTs) before their claims are used. `metrics` serves
+    `/metrics` (shared by the workers that write to `metrics_dir`);
     `tracer_provider` turns tracing on.
     """
     settings = settings or Settings()
     quiet_http_loggers()
-    http = build_http_client(upstream_url, timeout=timeout, transport=transport)
+    http = build_http_client(upstream_url, policy=policy, transport=transport)
     http.event_hooks["request"].append(forward_request_context)
     view = GraphQLView(
         http,
         settings=settings,
         graphiql=settings.serves_graphiql if graphiql is None else graphiql,
         identity_ttl=identity_ttl,
+        policy=policy,
+        verifier=verifier,
     )
     telemetry = Telemetry(
         metrics=Metrics(metrics_dir) if metrics else None,
@@ -328,6 +337,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await http.aclose()
+        if verifier is not None:
+            await verifier.aclose()
         if telemetry.metrics is not None:
             telemetry.metrics.close(os.getpid())
         # Spans still in the batch processor's queue leave before the process.
@@ -382,10 +393,41 @@ def app_from_env() -> Starlette:
     app = create_app(
         settings.upstream_url,
         settings=settings,
-        timeout=settings.upstream_timeout,
+        policy=policy_of(settings),
+        verifier=verifier_of(settings),
         metrics=settings.metrics,
         metrics_dir=settings.metrics_dir,
         tracer_provider=build_tracer_provider(settings.traces_exporters),
     )
     tune_gc()
     return app
+
+
+def policy_of(settings: Settings) -> Policy:
+    """Return the timeouts and retries the settings give upstream requests."""
+    return Policy(
+        connect_timeout=settings.upstream_connect_timeout,
+        read_timeout=settings.upstream_read_timeout,
+        total_timeout=settings.upstream_timeout,
+        attempts=settings.upstream_attempts,
+        backoff=settings.upstream_backoff,
+    )
+
+
+def verifier_of(settings: Settings) -> TokenVerifier | None:
+    """Return the JWT verifier the settings configure, if any.
+
+    Raises:
+        ValueError: both a key and a JWKS URL are set, or the key is unusable.
+    """
+    if not settings.jwt_key and not settings.jwks_url:
+        return None
+    try:
+        return TokenVerifier(
+            key=settings.jwt_key or None,
+            jwks_url=settings.jwks_url or None,
+            audience=settings.jwt_audience or None,
+            issuer=settings.jwt_issuer or None,
+        )
+    except ValueError as error:
+        raise ValueError(f"ACCOUNTS_GRAPH_JWT_KEY / _JWKS_URL: {error}") from error

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -50,6 +51,34 @@ def _server(app: object, settings: Settings) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
+def _sandbox_app(settings: Settings) -> Any:
+    """Create the embedded Accounts API with the faults the settings ask for."""
+    from accounts_graph.sandbox.app import create_sandbox_app
+    from accounts_graph.sandbox.faults import Faults
+
+    faults = Faults.parse(
+        settings.sandbox_latency,
+        settings.sandbox_error_rate,
+        [settings.sandbox_faults],
+        settings.sandbox_fault_seed,
+    )
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    if not faults.active:
+        return create_sandbox_app(settings.db_path, settings.scale)
+    logger.warning("the sandbox injects faults: %s", faults)
+    return create_sandbox_app(settings.db_path, settings.scale, faults=faults)
+
+
+def _with_sandbox_keys(settings: Settings, sandbox_url: str) -> Settings:
+    """Verify user tokens against the embedded sandbox's published keys, unless
+    the settings name a key of their own."""
+    from accounts_graph.sandbox.auth import JWKS_PATH
+
+    if settings.jwt_key or settings.jwks_url:
+        return settings
+    return replace(settings, jwks_url=sandbox_url + JWKS_PATH)
+
+
 def _print_banner(
     settings: Settings, upstream: str, tokens: list[dict[str, str]]
 ) -> None:
@@ -71,27 +100,27 @@ def _print_banner(
 
 
 async def _serve(settings: Settings) -> None:
-    from accounts_graph.app import create_app, tune_gc
+    from accounts_graph.app import create_app, policy_of, tune_gc, verifier_of
     from accounts_graph.telemetry.tracing import build_tracer_provider
 
     servers = []
     tokens: list[dict[str, str]] = []
     upstream = settings.upstream_url
     if upstream is None:
-        from accounts_graph.sandbox.app import create_sandbox_app
         from accounts_graph.sandbox.bootstrap import demo_tokens
 
-        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-        sandbox = create_sandbox_app(settings.db_path, settings.scale)
+        sandbox = _sandbox_app(settings)
         sandbox_socket = _bound_socket(settings.sandbox_host, settings.sandbox_port)
         host, port = sandbox_socket.getsockname()[:2]
         upstream = f"http://{host}:{port}"
+        settings = _with_sandbox_keys(settings, upstream)
         servers.append((_server(sandbox, settings), [sandbox_socket]))
         tokens = demo_tokens(sandbox.state.sandbox.store)
     facade = create_app(
         upstream,
         settings=settings,
-        timeout=settings.upstream_timeout,
+        policy=policy_of(settings),
+        verifier=verifier_of(settings),
         metrics=settings.metrics,
         metrics_dir=settings.metrics_dir,
         tracer_provider=build_tracer_provider(settings.traces_exporters),
@@ -118,14 +147,13 @@ def _serve_workers(settings: Settings) -> None:
     sandbox_server: uvicorn.Server | None = None
     thread: threading.Thread | None = None
     if settings.upstream_url is None:
-        from accounts_graph.sandbox.app import create_sandbox_app
         from accounts_graph.sandbox.bootstrap import demo_tokens
 
-        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-        sandbox = create_sandbox_app(settings.db_path, settings.scale)
+        sandbox = _sandbox_app(settings)
         sock = _bound_socket(settings.sandbox_host, settings.sandbox_port)
         host, port = sock.getsockname()[:2]
         settings = replace(settings, upstream_url=f"http://{host}:{port}")
+        settings = _with_sandbox_keys(settings, settings.upstream_url or "")
         sandbox_server = _server(sandbox, settings)
         thread = threading.Thread(
             target=sandbox_server.run, kwargs={"sockets": [sock]}, daemon=True
@@ -166,11 +194,9 @@ def _serve_workers(settings: Settings) -> None:
 
 
 async def _sandbox(settings: Settings) -> None:
-    from accounts_graph.sandbox.app import create_sandbox_app
     from accounts_graph.sandbox.bootstrap import demo_tokens
 
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    app = create_sandbox_app(settings.db_path, settings.scale)
+    app = _sandbox_app(settings)
     sock = _bound_socket(settings.sandbox_host, settings.sandbox_port)
     host, port = sock.getsockname()[:2]
     print(f"Embedded Accounts API at http://{host}:{port}/public/v1/accounts")
@@ -250,6 +276,34 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--db", dest="db_path", type=Path, help="SQLite file")
     sandbox.add_argument("--scale", type=int, help="dataset multiplier")
     sandbox.add_argument("--log-level", dest="log_level")
+    sandbox.add_argument(
+        "--latency",
+        dest="sandbox_latency",
+        type=float,
+        help="seconds added to every API request (default 0)",
+    )
+    sandbox.add_argument(
+        "--error-rate",
+        dest="sandbox_error_rate",
+        type=float,
+        help="share of API requests answered with a random 500/502/503/504, "
+        "e.g. 0.05 (default 0)",
+    )
+    sandbox.add_argument(
+        "--fault",
+        dest="sandbox_faults",
+        action="append",
+        metavar="RULE",
+        help="a fixed fault, repeatable: '[METHODS] PATTERN [status=N] "
+        "[retry-after=S] [delay=S] [rate=R] [times=N]', e.g. "
+        "'GET /public/v1/accounts/sellers* status=503'",
+    )
+    sandbox.add_argument(
+        "--fault-seed",
+        dest="sandbox_fault_seed",
+        type=int,
+        help="seed of the random faults, to repeat a run",
+    )
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument(
@@ -278,6 +332,8 @@ def main(argv: list[str] | None = None) -> None:
 
         print(markdown_table())
         return
+    if args.get("sandbox_faults"):
+        args["sandbox_faults"] = ";".join(args["sandbox_faults"])
     try:
         settings = Settings.from_env(**args)
         configure_logging(settings.log_level, settings.log_format)
@@ -287,6 +343,7 @@ def main(argv: list[str] | None = None) -> None:
             require_exporters(settings.traces_exporters)
     except (ValueError, RuntimeError) as error:
         sys.exit(f"accounts-graph: {error}")
+    _check(settings)
     if command == "serve" and settings.workers > 1:
         _serve_workers(settings)
     elif command == "serve":
@@ -295,6 +352,24 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_sandbox(settings), loop_factory=_loop_factory())
     elif command == "tokens":
         _tokens(settings)
+
+
+def _check(settings: Settings) -> None:
+    """Exit with a clear message when a setting does not parse (a fault rule,
+    a JWT key), before anything starts."""
+    from accounts_graph.app import verifier_of
+    from accounts_graph.sandbox.faults import Faults
+
+    try:
+        Faults.parse(
+            settings.sandbox_latency,
+            settings.sandbox_error_rate,
+            [settings.sandbox_faults],
+            settings.sandbox_fault_seed,
+        )
+        verifier_of(settings)
+    except ValueError as error:
+        sys.exit(f"accounts-graph: {error}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,28 @@ class Settings:
     sandbox_host: str = "127.0.0.1"
     # 0: any free port (the embedded sandbox of `serve`).
     sandbox_port: int = 0
-    upstream_timeout: float = 10.0
+    # Seconds: to connect to the upstream, to wait for each read, and for one
+    # upstream request in all (retries and waits included).
+    upstream_connect_timeout: float = 3.0
+    upstream_read_timeout: float = 10.0
+    upstream_timeout: float = 20.0
+    # Tries of one upstream read (writes get one), and the first backoff's bound.
+    upstream_attempts: int = 3
+    upstream_backoff: float = 0.1
+    # Verify user tokens (JWTs) against a JWKS URL or a key (a PEM public key,
+    # or an HMAC secret); without both, their claims only decide early refusals.
+    # `serve` with the embedded sandbox uses the sandbox's JWKS.
+    jwks_url: str | None = None
+    jwt_key: str | None = field(default=None, repr=False)
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    # Faults the sandbox injects (see sandbox/faults.py): seconds added to each
+    # request, the share answered with a random 5xx, `;`-separated rules.
+    sandbox_latency: float = 0.0
+    sandbox_error_rate: float = 0.0
+    sandbox_faults: str = ""
+    # A fixed seed repeats the random faults from run to run.
+    sandbox_fault_seed: int | None = None
     log_level: str = "INFO"
     # None: GraphiQL is served unless in production mode.
     graphiql: bool | None = None
@@ -114,13 +135,15 @@ class Settings:
         """
         exported = {
             ENV_PREFIX + "UPSTREAM_URL": self.upstream_url or "",
-            ENV_PREFIX + "UPSTREAM_TIMEOUT": str(self.upstream_timeout),
             ENV_PREFIX + "LOG_LEVEL": self.log_level,
             ENV_PREFIX + "LOG_FORMAT": self.log_format,
             ENV_PREFIX + "METRICS": "true" if self.metrics else "false",
         }
         if self.graphiql is not None:
             exported[ENV_PREFIX + "GRAPHIQL"] = "true" if self.graphiql else "false"
+        for name in _UPSTREAM:
+            value = getattr(self, name)
+            exported[ENV_PREFIX + name.upper()] = "" if value is None else str(value)
         for name in _FACADE_LIMITS:
             value = getattr(self, name)
             text = ("true" if value else "false") if isinstance(value, bool) else value
@@ -179,7 +202,19 @@ _KINDS: dict[str, type] = {
     "scale": int,
     "sandbox_host": str,
     "sandbox_port": int,
+    "upstream_connect_timeout": float,
+    "upstream_read_timeout": float,
     "upstream_timeout": float,
+    "upstream_attempts": int,
+    "upstream_backoff": float,
+    "jwks_url": str,
+    "jwt_key": str,
+    "jwt_audience": str,
+    "jwt_issuer": str,
+    "sandbox_latency": float,
+    "sandbox_error_rate": float,
+    "sandbox_faults": str,
+    "sandbox_fault_seed": int,
     "log_level": str,
     "graphiql": bool,
     "workers": int,
@@ -196,7 +231,19 @@ _KINDS: dict[str, type] = {
     "graphql_get": bool,
     "csrf_prevention": bool,
 }
-# What worker processes must see to build the same facade.
+# What worker processes must see to build the same facade: how it talks to the
+# upstream, and its limits.
+_UPSTREAM = (
+    "upstream_connect_timeout",
+    "upstream_read_timeout",
+    "upstream_timeout",
+    "upstream_attempts",
+    "upstream_backoff",
+    "jwks_url",
+    "jwt_key",
+    "jwt_audience",
+    "jwt_issuer",
+)
 _FACADE_LIMITS = (
     "production",
     "max_depth",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import jwt
 from tests.conftest import auth
 from tests.images import image
 
@@ -113,7 +112,8 @@ def jwt_for(sandbox_app: Any, account_id: str, kind: str, user_id: str = "") -> 
     claims = {CLAIM_ACCOUNT_ID: account_id, CLAIM_ACCOUNT_TYPE: kind}
     if user_id:
         claims[CLAIM_USER_ID] = user_id
-    return jwt.encode(claims, sandbox_app.state.sandbox.jwt_key, algorithm="HS256")
+    token: str = sandbox_app.state.sandbox.signing_key.sign(claims)
+    return token
 
 
 def new_account(rest: httpx.Client, ops: dict[str, str], **fields: Any) -> Document:

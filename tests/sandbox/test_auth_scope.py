@@ -3,7 +3,6 @@
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 from tests.conftest import auth
 
@@ -21,6 +20,7 @@ from accounts_graph.platform.tokens import (
     CLAIM_ACCOUNT_TYPE,
     CLAIM_USER_ID,
 )
+from accounts_graph.sandbox.auth import SigningKey
 from accounts_graph.sandbox.store import Document, Store
 
 _OWNED_BY = "json_extract(t.doc, '$.account.id') = ?"
@@ -274,7 +274,7 @@ def test_jwt_signed_with_sandbox_key_authenticates(
         CLAIM_ACCOUNT_TYPE: role,
         CLAIM_USER_ID: _own_member(store, account_id),
     }
-    token = jwt.encode(claims, sandbox_app.state.sandbox.jwt_key, algorithm="HS256")
+    token = sandbox_app.state.sandbox.signing_key.sign(claims)
 
     body = rest.get("/accounts?limit=100", headers=auth(token)).json()
 
@@ -303,11 +303,11 @@ def test_jwt_with_forged_claims_or_wrong_key_answers_401(
     sandbox_app: Any,
     demo_accounts: dict[str, str],
 ) -> None:
-    key = sandbox_app.state.sandbox.jwt_key if right_key else "wrong-key-" * 8
+    key = sandbox_app.state.sandbox.signing_key if right_key else SigningKey.generate()
     account_id = demo_accounts[account_role] if account_role else "ACC-0000-0000"
     claims = {CLAIM_ACCOUNT_ID: account_id, CLAIM_ACCOUNT_TYPE: claimed_type}
 
-    token = jwt.encode(claims, key, algorithm="HS256")
+    token = key.sign(claims)
 
     response = rest.get("/accounts", headers=auth(token))
 

@@ -28,7 +28,7 @@ def _snapshot(app: Any) -> Snapshot:
         "counts": {r.name: store.count(r) for r in RESOURCES},
         "seeded_scale": store.get_meta("seeded_scale"),
         "demo_tokens": demo_tokens(store),
-        "jwt_key": app.state.sandbox.jwt_key,
+        "signing_key": app.state.sandbox.signing_key.to_pem(),
     }
 
 
@@ -94,14 +94,14 @@ def test_restart_keeps_tokens_and_signing_key_valid(
     path, before = first
 
     app = create_sandbox_app(path, scale=1)
-    store, key = app.state.sandbox.store, app.state.sandbox.jwt_key
+    store, key = app.state.sandbox.store, app.state.sandbox.signing_key
     callers = {
         t["role"]: authenticate(store, f"Bearer {t['bearer']}", key)
         for t in before["demo_tokens"]
     }
     _close(app)
 
-    assert key == before["jwt_key"]
+    assert key.to_pem() == before["signing_key"]
     for token in before["demo_tokens"]:
         assert callers[token["role"]].role.value == token["role"]
         assert callers[token["role"]].account_id == token["account"]

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from accounts_graph.app import create_app
 from accounts_graph.telemetry.metrics import MAX_OPERATION_NAMES, OTHER, Metrics
 from accounts_graph.telemetry.upstream import endpoint_template
+from accounts_graph.upstream.retries import Policy
 from tests.conftest import auth
 from tests.servers import running
 from tests.telemetry.conftest import Recorder, label_values, sample_value
@@ -180,9 +181,10 @@ def test_unreachable_upstream_is_counted_as_such(tokens: dict[str, str]) -> None
 
     assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     unreachable = {"method": "GET", "status": "unreachable"}
+    # Every try of the read counts.
     assert (
         sample_value(text, UPSTREAM, endpoint=f"{API}/api-tokens/{{id}}", **unreachable)
-        == 1
+        == Policy().attempts
     )
     who = {"operation": "Who", "type": "query", "outcome": "UPSTREAM_UNAVAILABLE"}
     assert sample_value(text, OPERATIONS, **who) == 1
@@ -228,7 +230,7 @@ def test_upstream_timeout_is_counted_as_such(tokens: dict[str, str]) -> None:
 
     upstream = Starlette(routes=[Route("/{path:path}", silent)])
     with running(upstream) as upstream_url:
-        app = create_app(upstream_url, timeout=0.2)
+        app = create_app(upstream_url, policy=Policy(read_timeout=0.2))
         with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
             body = _post(client, "query Slow { viewer { role } }", tokens["Client"])
             text = client.get("/metrics").text

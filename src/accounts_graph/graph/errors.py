@@ -48,16 +48,25 @@ def not_found(kind: str, object_id: str) -> FacadeError:
 
 
 def from_upstream(error: UpstreamError) -> FacadeError:
-    """Translate an upstream failure, keeping its problem details but nothing else."""
+    """Translate an upstream failure, keeping its problem details but nothing else.
+
+    `extensions.upstream` holds the problem's status, title, detail, traceId and
+    field errors; `extensions.retryAfter` the seconds the upstream asked to wait.
+    """
     extensions: dict[str, Any] = {}
     if isinstance(error, UpstreamStatusError):
-        extensions["upstream"] = {
+        upstream: dict[str, Any] = {
             "status": error.status,
             "title": error.problem.get("title"),
             "detail": error.problem.get("detail"),
             "traceId": error.trace_id,
         }
-        message = str(error)
-    else:
-        message = str(error)
-    return FacadeError(message, ErrorCode(error.code), **extensions)
+        if error.field_errors:
+            upstream["errors"] = [
+                {"field": field, "message": message}
+                for field, message in error.field_errors
+            ]
+        extensions["upstream"] = upstream
+    if error.retry_after_seconds is not None:
+        extensions["retryAfter"] = error.retry_after_seconds
+    return FacadeError(str(error), ErrorCode(error.code), **extensions)

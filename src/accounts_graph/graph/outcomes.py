@@ -4,9 +4,15 @@ Errors we raise carry their code already. Parse and validation errors get
 GRAPHQL_VALIDATION_FAILED; anything else is a bug, logged once with its traceback
 and answered as INTERNAL_SERVER_ERROR with a fixed message. Logs never carry the
 query text: an inline argument could be a password or a token.
+
+GraphQL's own messages about a value of the wrong type quote the value, whole
+input objects included; a password or an invitation code sent in the wrong
+place would come back in the answer. Those quotes are cut: the message keeps the
+variable, the path and the expected type.
 """
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -26,6 +32,29 @@ def is_request_error(error: GraphQLError) -> bool:
     return error.path is None
 
 
+# (pattern, replacement) pairs over graphql-core's messages, in this order.
+_QUOTED_VALUES = [
+    # "…, found: {'password': '…'}." and "… Did you mean 'x'? Found: {…}."
+    (re.compile(r"(?:,\s*found|\s*Found):\s.*$", re.S), ""),
+    # "String cannot represent a non string value: 12345"
+    (re.compile(r"(cannot represent [^:]*?value):\s.*$", re.S), r"\1."),
+    # "Value 'x' does not exist in 'AccountType' enum."
+    (re.compile(r"Value '.*?' (does not exist in '\w+' enum)", re.S), r"The value \1"),
+    # "…, but encountered error '…'; found: …"
+    (re.compile(r"encountered error '.*?'", re.S), "encountered an error"),
+    # "Syntax Error: Expected Name, found String '…'." (a misplaced string)
+    (re.compile(r"\b((?:Block)?String) '.*'", re.S), r"\1"),
+]
+
+
+def without_values(message: str) -> str:
+    """Cut the quoted input values out of a GraphQL validation message."""
+    for pattern, replacement in _QUOTED_VALUES:
+        message = pattern.sub(replacement, message)
+    message = message.rstrip()
+    return message if message.endswith((".", "?")) else message + "."
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     """Return the error with a documented code; unexpected ones masked."""
     if (error.extensions or {}).get("code"):
@@ -37,7 +66,7 @@ def with_code(error: GraphQLError) -> GraphQLError:
             else ErrorCode.GRAPHQL_VALIDATION_FAILED
         )
         return GraphQLError(
-            error.message,
+            without_values(error.message),
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,

@@ -27,8 +27,10 @@ from accounts_graph.sandbox import (
     user_groups,
     users,
 )
+from accounts_graph.sandbox.auth import jwks_routes
 from accounts_graph.sandbox.bootstrap import bootstrap
 from accounts_graph.sandbox.context import PREFIX, Sandbox
+from accounts_graph.sandbox.faults import FaultInjection, FaultRecord, Faults
 from accounts_graph.sandbox.listing import get_route, list_route
 from accounts_graph.sandbox.problems import ApiProblem, problem_response
 from accounts_graph.sandbox.store import Store
@@ -82,16 +84,30 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return problem_response(ApiProblem(exc.status_code, detail))
 
 
-def create_sandbox_app(db_path: str | Path, scale: int = 1) -> Starlette:
-    """Open (seeding on first use) the store at `db_path` and serve it."""
+def create_sandbox_app(
+    db_path: str | Path, scale: int = 1, *, faults: Faults | None = None
+) -> Starlette:
+    """Open (seeding on first use) the store at `db_path` and serve it.
+
+    `faults` makes it answer as a struggling upstream would (see `faults.py`);
+    `app.state.faults` then records what it injected, and can change them
+    while it runs (`app.state.faults.use(...)`).
+    """
     store = Store(db_path)
     bootstrap(store, scale)
+    sandbox = Sandbox.open(store)
     app = Starlette(
-        routes=[Mount(PREFIX, routes=api_routes())],
+        routes=[
+            *jwks_routes(sandbox.signing_key),
+            Mount(PREFIX, routes=api_routes()),
+        ],
         exception_handlers={ApiProblem: _on_problem, HTTPException: _on_http_error},
     )
     # The platform answers unknown paths with 404; a redirect to the slashless
     # path would turn a PUT into a GET at the client.
     app.router.redirect_slashes = False
-    app.state.sandbox = Sandbox.open(store)
+    app.state.sandbox = sandbox
+    if faults is not None:
+        app.state.faults = FaultRecord(faults)
+        app.add_middleware(FaultInjection, record=app.state.faults)
     return app

@@ -1,10 +1,24 @@
-"""Who is calling the sandbox, and whether the role matrix lets them."""
+"""Who is calling the sandbox, and whether the role matrix lets them.
 
+User tokens are JWTs the sandbox signs as the platform's identity provider
+does: RS256 with a key pair kept in the store, the public half published as a
+JSON Web Key Set (`GET /.well-known/jwks.json`) for anyone who verifies them.
+"""
+
+import base64
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from accounts_graph.platform.capabilities import CAPABILITIES, Capability
 from accounts_graph.platform.enums import AccountStatus, ApiTokenStatus, Role
@@ -47,8 +61,94 @@ def hash_secret(secret: str) -> str:
 
 _UNAUTHENTICATED = ApiProblem(401, "A valid bearer token is required.")
 
+JWKS_PATH = "/.well-known/jwks.json"
+ALGORITHM = "RS256"
 
-def authenticate(store: Store, authorization: str | None, jwt_key: str) -> Caller:
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The key pair the sandbox signs user tokens with; `kid` names it in a JWKS."""
+
+    private_key: rsa.RSAPrivateKey
+    kid: str
+
+    @classmethod
+    def generate(cls) -> "SigningKey":
+        return cls.of(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+
+    @classmethod
+    def from_pem(cls, pem: str) -> "SigningKey":
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("The stored signing key is not an RSA key.")
+        return cls.of(key)
+
+    @classmethod
+    def of(cls, key: rsa.RSAPrivateKey) -> "SigningKey":
+        return cls(key, _thumbprint(_public_jwk(key.public_key())))
+
+    def to_pem(self) -> str:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        """Issue a token carrying `claims`, as the identity provider would."""
+        return jwt.encode(
+            claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid}
+        )
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """Return a token's claims once its signature and dates check out.
+
+        Raises:
+            jwt.PyJWTError: they do not.
+        """
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            self.private_key.public_key(),
+            algorithms=[ALGORITHM],
+            options={"verify_aud": False},
+        )
+        return claims
+
+    def jwks(self) -> dict[str, Any]:
+        """Return the public key as a JSON Web Key Set (RFC 7517)."""
+        jwk = {
+            **_public_jwk(self.private_key.public_key()),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": ALGORITHM,
+        }
+        return {"keys": [jwk]}
+
+
+def _public_jwk(key: rsa.RSAPublicKey) -> dict[str, Any]:
+    jwk: dict[str, Any] = RSAAlgorithm.to_jwk(key, as_dict=True)
+    return {name: jwk[name] for name in ("kty", "n", "e")}
+
+
+def _thumbprint(jwk: dict[str, Any]) -> str:
+    """The key's RFC 7638 thumbprint: a `kid` that changes only with the key."""
+    canonical = json.dumps(jwk, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def jwks_routes(key: SigningKey) -> list[Route]:
+    """The identity provider's discovery route: the public signing keys."""
+
+    async def jwks(request: Request) -> Response:
+        return JSONResponse(
+            key.jwks(), headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    return [Route(JWKS_PATH, jwks)]
+
+
+def authenticate(store: Store, authorization: str | None, key: SigningKey) -> Caller:
     """Identify the caller of a request.
 
     Raises:
@@ -58,7 +158,7 @@ def authenticate(store: Store, authorization: str | None, jwt_key: str) -> Calle
     if token is None:
         raise _UNAUTHENTICATED
     if looks_like_jwt(token):
-        return _from_jwt(store, token, jwt_key)
+        return _from_jwt(store, token, key)
     parts = parse_api_token(token)
     if parts is None:
         raise _UNAUTHENTICATED
@@ -73,9 +173,9 @@ def authenticate(store: Store, authorization: str | None, jwt_key: str) -> Calle
     return Caller(_role_of(store, account_id), account_id, token_id=parts.token_id)
 
 
-def _from_jwt(store: Store, token: str, jwt_key: str) -> Caller:
+def _from_jwt(store: Store, token: str, key: SigningKey) -> Caller:
     try:
-        claims = jwt.decode(token, jwt_key, algorithms=["HS256"])
+        claims = key.verify(token)
     except jwt.PyJWTError as error:
         raise _UNAUTHENTICATED from error
     account_id = claims.get(CLAIM_ACCOUNT_ID)

@@ -1,6 +1,5 @@
 """The running sandbox: its store and keys, and the steps every handler shares."""
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from accounts_graph.platform.resources import Resource
-from accounts_graph.sandbox.auth import Caller, authenticate, require
+from accounts_graph.sandbox.auth import Caller, SigningKey, authenticate, require
 from accounts_graph.sandbox.problems import ApiProblem, not_found
 from accounts_graph.sandbox.rql import Query, RqlError, parse_query
 from accounts_graph.sandbox.scope import scope_condition
@@ -23,17 +22,18 @@ class Sandbox:
     """What the sandbox's handlers share: the store and the JWT signing key."""
 
     store: Store
-    jwt_key: str
+    signing_key: SigningKey
 
     @classmethod
     def open(cls, store: Store) -> "Sandbox":
         """Attach to a store, creating its signing key on first use."""
-        key = store.get_meta("jwt_key")
-        if key is None:
-            key = secrets.token_urlsafe(32)
+        pem = store.get_meta("jwt_signing_key")
+        if pem is None:
+            key = SigningKey.generate()
             with store.transaction() as conn:
-                store.set_meta(conn, "jwt_key", key)
-        return cls(store, key)
+                store.set_meta(conn, "jwt_signing_key", key.to_pem())
+            return cls(store, key)
+        return cls(store, SigningKey.from_pem(pem))
 
 
 class JSON(Response):
@@ -56,7 +56,7 @@ def caller_for(request: Request, method: str, path: str) -> Caller:
     """
     sandbox = sandbox_of(request)
     caller = authenticate(
-        sandbox.store, request.headers.get("authorization"), sandbox.jwt_key
+        sandbox.store, request.headers.get("authorization"), sandbox.signing_key
     )
     require(caller, method, path)
     return caller

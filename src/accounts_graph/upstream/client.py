@@ -3,13 +3,14 @@
 A `Session` binds that client to one GraphQL request: the caller's bearer token
 (forwarded unchanged, never logged) and a counter of the REST requests the
 operation cost, which the response reports in `extensions.upstream.requests`.
+Its `Policy` bounds each request in time and retries failed reads.
 """
 
 import asyncio
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +18,15 @@ import httpx
 import orjson
 
 from accounts_graph.telemetry.upstream import upstream_call
-from accounts_graph.upstream.errors import UpstreamUnavailable, error_for_status
+from accounts_graph.upstream.errors import (
+    Overloaded,
+    Unauthenticated,
+    UpstreamError,
+    UpstreamStatusError,
+    UpstreamUnavailable,
+    error_for_status,
+)
+from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy, retry_after_of
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +37,15 @@ PAGES_AT_ONCE = 8
 # Characters a URL cannot carry raw (controls, space) or that would end the query
 # (`#`); RQL values are the caller's text and may hold any of them.
 _RAW_UNSAFE = re.compile(r"[\x00-\x20\x7f#]")
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+# Methods whose repetition changes nothing: the only ones retried.
+_IDEMPOTENT = frozenset({"GET", "HEAD"})
+# Failures that happen before the upstream could act on the request, or that
+# broke the connection: worth another try for a read. A read timeout is not
+# (the upstream is slow, and asking again adds to its load).
+_Retriable = (httpx.NetworkError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+# Request body members that hold a secret: never echoed back from an error.
+SECRET_FIELDS = frozenset({"password", "code", "invitationCode", "secret", "token"})
 
 
 @dataclass(frozen=True)
@@ -53,13 +71,18 @@ def url_safe(query: str) -> str:
 def build_http_client(
     base_url: str,
     *,
-    timeout: float = 10.0,
+    policy: Policy = DEFAULT_POLICY,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """Create the process-wide client: keep-alive pool, no env proxies, no redirects."""
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/") + API_PREFIX,
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        timeout=httpx.Timeout(
+            connect=policy.connect_timeout,
+            read=policy.read_timeout,
+            write=policy.read_timeout,
+            pool=policy.total_timeout,
+        ),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
         trust_env=False,
         follow_redirects=False,
@@ -69,17 +92,33 @@ def build_http_client(
 
 @dataclass
 class Session:
-    """The upstream as one GraphQL request sees it."""
+    """The upstream as one GraphQL request sees it.
+
+    `send` is the one door every request of the facade to the Accounts API goes
+    through: the place to count, time, retry and observe them.
+    """
 
     http: httpx.AsyncClient
     token: str | None
+    policy: Policy = DEFAULT_POLICY
     requests: int = 0
     bytes_received: int = 0
-    log: list[str] = field(default_factory=list)
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, method: str, shown: str) -> dict[str, str]:
         headers = {"Accept": "application/json"}
         if self.token:
+            # Anything but visible ASCII cannot be a bearer token (RFC 6750), and
+            # would only make the HTTP library raise with the value in its message.
+            if not _TOKEN.fullmatch(self.token):
+                raise Unauthenticated(
+                    401,
+                    {
+                        "title": "Unauthorized",
+                        "detail": "The bearer token is malformed.",
+                    },
+                    method=method,
+                    path=shown,
+                )
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
@@ -96,36 +135,118 @@ class Session:
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty).
 
-        `template` names the path without ids, for logs.
+        `template` names the path without ids, for logs. A read is retried as
+        `policy` says; a write is sent once.
 
         Raises:
             UpstreamError: the request failed or answered an error status.
         """
         # An absolute URL, parsed once: httpx would parse a relative one three
         # times (merging it with the base URL), which shows on 2 KB `in(…)` lists.
+        # Built on the base URL with the leading slashes stripped, it cannot leave
+        # the upstream's origin, and redirects are not followed: the caller's
+        # token goes there and nowhere else.
         url = httpx.URL(
             f"{self.http.base_url}{path.lstrip('/')}"
             + (f"?{url_safe(query)}" if query else "")
         )
         shown = template or path
+        headers = self._headers(method, shown)
+        secrets = [self.token or "", *_secrets_in(json), *_secrets_in(data)]
+        deadline = time.monotonic() + self.policy.total_timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._attempt(
+                    method, url, shown, headers, deadline, json, files, data
+                )
+                return _body_of(response, method, shown, secrets)
+            except _Retriable as error:
+                failure: UpstreamError = UpstreamUnavailable(
+                    "The Accounts API cannot be reached.", method=method, path=shown
+                )
+                cause: BaseException | None = error
+            except Overloaded as error:
+                failure, cause = error, None
+            # Never sooner than a `Retry-After` asks; the jitter spreads the
+            # callers told the same moment.
+            wait = (failure.retry_after or 0) + self.policy.backoff_before(attempt)
+            if (
+                method not in _IDEMPOTENT
+                or attempt >= self.policy.attempts
+                or time.monotonic() + wait >= deadline
+            ):
+                raise failure from cause
+            logger.warning(
+                "upstream %s %s failed (%s); try %d of %d in %.2f s",
+                method,
+                shown,
+                _reason(cause or failure),
+                attempt + 1,
+                self.policy.attempts,
+                wait,
+            )
+            await asyncio.sleep(wait)
+
+    async def _attempt(
+        self,
+        method: str,
+        url: httpx.URL,
+        shown: str,
+        headers: dict[str, str],
+        deadline: float,
+        json: Any,
+        files: Any,
+        data: Any,
+    ) -> httpx.Response:
+        """Make one HTTP exchange, bounded by the request's deadline.
+
+        Raises:
+            UpstreamUnavailable: it timed out.
+            httpx.TransportError: the connection failed (the caller may retry).
+        """
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise UpstreamUnavailable(
+                "The Accounts API did not answer in time.", method=method, path=shown
+            )
+        policy = self.policy
+        timeout = httpx.Timeout(
+            connect=min(policy.connect_timeout, left),
+            read=min(policy.read_timeout, left),
+            write=min(policy.read_timeout, left),
+            pool=left,
+        )
         self.requests += 1
         started = time.perf_counter()
         try:
             with upstream_call(method, shown) as call:
-                response = await self.http.request(
-                    method,
-                    url,
-                    headers=self._headers(),
-                    json=json,
-                    files=files,
-                    data=data,
-                )
+                async with asyncio.timeout(left):
+                    response = await self.http.request(
+                        method,
+                        url,
+                        headers=headers,
+                        json=json,
+                        files=files,
+                        data=data,
+                        timeout=timeout,
+                        follow_redirects=False,
+                    )
                 call.status = response.status_code
-        except httpx.TimeoutException as error:
+        except (TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout) as error:
             raise UpstreamUnavailable(
                 "The Accounts API did not answer in time.", method=method, path=shown
             ) from error
+        except httpx.PoolTimeout as error:
+            raise UpstreamUnavailable(
+                "Too many requests to the Accounts API are waiting.",
+                method=method,
+                path=shown,
+            ) from error
         except httpx.TransportError as error:
+            if isinstance(error, _Retriable):
+                raise
             raise UpstreamUnavailable(
                 "The Accounts API cannot be reached.", method=method, path=shown
             ) from error
@@ -137,13 +258,7 @@ class Session:
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
-        body = _decode(response)
-        # Redirects are not followed (see `build_http_client`), so a 3xx answer
-        # (the sandbox's to a path with an empty id, say) has no object: an error.
-        if response.status_code >= 300:
-            problem = body if isinstance(body, dict) else {}
-            raise error_for_status(response.status_code, problem, method, shown)
-        return body
+        return response
 
     async def fetch_page(
         self,
@@ -192,6 +307,50 @@ class Session:
         offsets = range(first.offset + first.limit, first.total, first.limit)
         others = await asyncio.gather(*(page_at(offset) for offset in offsets))
         return [item for page in (first, *others) for item in page.data]
+
+
+def _body_of(
+    response: httpx.Response, method: str, shown: str, secrets: list[str]
+) -> Any:
+    """Return an answer's decoded body, or raise the error its status means.
+
+    Raises:
+        UpstreamStatusError: the status is not a success.
+    """
+    body = _decode(response)
+    # Redirects are not followed (see `build_http_client`), so a 3xx answer (the
+    # sandbox's to a path with an empty id, say) has no object: an error.
+    if response.status_code < 300:
+        return body
+    raise error_for_status(
+        response.status_code,
+        body if isinstance(body, dict) else {},
+        method,
+        shown,
+        retry_after=retry_after_of(response),
+        secrets=secrets,
+    )
+
+
+def _secrets_in(body: Any) -> list[str]:
+    """Return the values a request body carries under a secret's name."""
+    if isinstance(body, dict):
+        found = []
+        for key, value in body.items():
+            if key in SECRET_FIELDS and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _secrets_in(value)
+        return found
+    if isinstance(body, list):
+        return [secret for item in body for secret in _secrets_in(item)]
+    return []
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, UpstreamStatusError):
+        return str(error.status)
+    return type(error).__name__
 
 
 def _decode(response: httpx.Response) -> Any:
