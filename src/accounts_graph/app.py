@@ -16,7 +16,7 @@ from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -25,6 +25,8 @@ from accounts_graph.graph.context import Context
 from accounts_graph.graph.identity import IdentityCache
 from accounts_graph.graph.outcomes import with_code
 from accounts_graph.graph.schema import schema
+from accounts_graph.graphiql import assets_route as graphiql_assets_route
+from accounts_graph.graphiql import page_response as graphiql_page
 from accounts_graph.platform.resources import resource_of_id
 from accounts_graph.platform.tokens import bearer_of
 from accounts_graph.settings import Settings
@@ -35,6 +37,8 @@ from accounts_graph.telemetry.middleware import RequestTelemetry
 from accounts_graph.telemetry.tracing import INSTRUMENTATION, build_tracer_provider
 from accounts_graph.telemetry.upstream import forward_request_context, upstream_call
 from accounts_graph.upstream.client import Session, build_http_client, path
+
+logger = logging.getLogger(__name__)
 
 ICON_COLLECTIONS = ("accounts", "buyers", "licensees", "sellers", "erp-links", "users")
 ICON_HEADERS = {
@@ -56,6 +60,10 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.http = http
         self.identities = IdentityCache(ttl=identity_ttl)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Answer a browser with our GraphiQL page: its files come from the package."""
+        return graphiql_page()
 
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; only an object (or a batch list) is a request."""
@@ -143,12 +151,39 @@ async def _metrics(request: Request) -> Response:
     return Response(metrics.render(), media_type=metrics.content_type)
 
 
+# The upstream is up when it answers a token-less list request as the Accounts
+# API does: 401 (or, behind a gateway that lets it through, 200/403). Any other
+# answer means a wrong URL or an upstream in trouble.
+_READY_STATUSES = (200, 401, 403)
+
+
+async def _readyz(request: Request) -> Response:
+    """Report whether the upstream answers: 200, or 503 with the reason."""
+    http: httpx.AsyncClient = request.app.state.http
+    timeout: float = request.app.state.readiness_timeout
+    try:
+        answer = await http.get(
+            path("/accounts"), params={"limit": "0"}, timeout=timeout
+        )
+    except httpx.TimeoutException:
+        reason = f"the Accounts API did not answer within {timeout:g} s"
+    except httpx.HTTPError as error:
+        reason = f"the Accounts API is unreachable ({type(error).__name__})"
+    else:
+        if answer.status_code in _READY_STATUSES:
+            return JSONResponse({"status": "ready"})
+        reason = f"the Accounts API answered {answer.status_code}"
+    logger.warning("Not ready: %s", reason)
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+
 def create_app(
     upstream_url: str,
     *,
     graphiql: bool = True,
     timeout: float = 10.0,
     identity_ttl: float = 60.0,
+    readiness_timeout: float = 2.0,
     transport: httpx.AsyncBaseTransport | None = None,
     metrics: bool = True,
     metrics_dir: Path | None = None,
@@ -183,18 +218,42 @@ def create_app(
         if flush is not None:
             flush()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/icons/{collection}/{id}", _icon),
         Route("/healthz", _healthz),
+        Route("/readyz", _readyz),
     ]
     if telemetry.metrics is not None:
         routes.append(Route("/metrics", _metrics))
+    if graphiql:
+        routes.append(graphiql_assets_route())
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.http = http
     app.state.metrics = telemetry.metrics
+    app.state.readiness_timeout = readiness_timeout
     app.add_middleware(RequestTelemetry, telemetry=telemetry)
     return app
+
+
+def build_app(settings: Settings) -> Starlette:
+    """Build the facade as `settings` describe it.
+
+    Raises:
+        RuntimeError: no upstream URL is configured.
+    """
+    if not settings.upstream_url:
+        raise RuntimeError("Set ACCOUNTS_GRAPH_UPSTREAM_URL to the Accounts API URL.")
+    return create_app(
+        settings.upstream_url,
+        graphiql=settings.graphiql,
+        timeout=settings.upstream_timeout,
+        identity_ttl=settings.identity_ttl,
+        readiness_timeout=settings.readiness_timeout,
+        metrics=settings.metrics,
+        metrics_dir=settings.metrics_dir,
+        tracer_provider=build_tracer_provider(settings.traces_exporters),
+    )
 
 
 def tune_gc() -> None:
@@ -218,16 +277,7 @@ def app_from_env() -> Starlette:
         RuntimeError: no upstream URL is configured.
     """
     settings = Settings.from_env()
-    if not settings.upstream_url:
-        raise RuntimeError("Set ACCOUNTS_GRAPH_UPSTREAM_URL to the Accounts API URL.")
     configure_logging(settings.log_level, settings.log_format)
-    app = create_app(
-        settings.upstream_url,
-        graphiql=settings.graphiql,
-        timeout=settings.upstream_timeout,
-        metrics=settings.metrics,
-        metrics_dir=settings.metrics_dir,
-        tracer_provider=build_tracer_provider(settings.traces_exporters),
-    )
+    app = build_app(settings)
     tune_gc()
     return app
