@@ -6,6 +6,7 @@ values, `argparse` flags and a Markdown table. `settings.py` holds the table.
 """
 
 import argparse
+import re
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
@@ -271,7 +272,7 @@ def add_flags(
     for row in rows:
         if command not in row.commands:
             continue
-        text = (
+        text = _plain(
             f"{row.spec.help} (env {row.variable};"
             f" default {row.shown_default(command)})"
         ).replace("%", "%%")
@@ -308,9 +309,20 @@ def _flag_parser(row: Row, command: str) -> Callable[[str], object]:
 
 
 def _metavar(row: Row) -> str:
-    return {float: "SECONDS", Path: "FILE"}.get(
-        row.kind, row.name.split("_")[-1].upper()
-    )
+    last = row.name.rsplit("_", 1)[-1].upper()
+    if row.kind is Path:
+        return "DIR" if last == "DIR" else "FILE"
+    if row.kind is float:
+        return "SECONDS"
+    if row.kind is int and last != "PORT":
+        return "N"
+    return last
+
+
+def _plain(text: str) -> str:
+    """Turn a README cell into terminal text: no backticks, links named."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1 in the README", text)
+    return text.replace("`", "")
 
 
 def markdown_table(rows: Sequence[Row]) -> str:
