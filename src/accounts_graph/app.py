@@ -16,7 +16,7 @@ from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -33,6 +33,8 @@ from accounts_graph.graph.identity import IdentityCache, TokenVerifier
 from accounts_graph.graph.limits import QueryLimits
 from accounts_graph.graph.outcomes import with_code
 from accounts_graph.graph.schema import build_schema
+from accounts_graph.graphiql import assets_route as graphiql_assets_route
+from accounts_graph.graphiql import page_response as graphiql_page
 from accounts_graph.http_limits import (
     CSRF_REFUSAL,
     BodyLimit,
@@ -52,6 +54,8 @@ from accounts_graph.telemetry.tracing import INSTRUMENTATION, build_tracer_provi
 from accounts_graph.telemetry.upstream import forward_request_context, upstream_call
 from accounts_graph.upstream.client import Session, build_http_client, path
 from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy
+
+logger = logging.getLogger(__name__)
 
 ICON_COLLECTIONS = ("accounts", "buyers", "licensees", "sellers", "erp-links", "users")
 ICON_HEADERS = {
@@ -96,6 +100,10 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.policy = policy
         self.identities = IdentityCache(ttl=identity_ttl, verifier=verifier)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Answer a browser with our GraphiQL page: its files come from the package."""
+        return graphiql_page()
 
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; only an object is a request."""
@@ -290,6 +298,32 @@ async def _metrics(request: Request) -> Response:
     return Response(metrics.render(), media_type=metrics.content_type)
 
 
+# The upstream is up when it answers a token-less list request as the Accounts
+# API does: 401 (or, behind a gateway that lets it through, 200/403). Any other
+# answer means a wrong URL or an upstream in trouble.
+_READY_STATUSES = (200, 401, 403)
+
+
+async def _readyz(request: Request) -> Response:
+    """Report whether the upstream answers: 200, or 503 with the reason."""
+    http: httpx.AsyncClient = request.app.state.http
+    timeout: float = request.app.state.readiness_timeout
+    try:
+        answer = await http.get(
+            path("/accounts"), params={"limit": "0"}, timeout=timeout
+        )
+    except httpx.TimeoutException:
+        reason = f"the Accounts API did not answer within {timeout:g} s"
+    except httpx.HTTPError as error:
+        reason = f"the Accounts API is unreachable ({type(error).__name__})"
+    else:
+        if answer.status_code in _READY_STATUSES:
+            return JSONResponse({"status": "ready"})
+        reason = f"the Accounts API answered {answer.status_code}"
+    logger.warning("Not ready: %s", reason)
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+
 def create_app(
     upstream_url: str,
     *,
@@ -298,6 +332,7 @@ def create_app(
     policy: Policy = DEFAULT_POLICY,
     verifier: TokenVerifier | None = None,
     identity_ttl: float = 60.0,
+    readiness_timeout: float = 2.0,
     transport: httpx.AsyncBaseTransport | None = None,
     metrics: bool = True,
     metrics_dir: Path | None = None,
@@ -313,13 +348,14 @@ def create_app(
     `tracer_provider` turns tracing on.
     """
     settings = settings or Settings()
+    serves_graphiql = settings.serves_graphiql if graphiql is None else graphiql
     quiet_http_loggers()
     http = build_http_client(upstream_url, policy=policy, transport=transport)
     http.event_hooks["request"].append(forward_request_context)
     view = GraphQLView(
         http,
         settings=settings,
-        graphiql=settings.serves_graphiql if graphiql is None else graphiql,
+        graphiql=serves_graphiql,
         identity_ttl=identity_ttl,
         policy=policy,
         verifier=verifier,
@@ -346,13 +382,16 @@ def create_app(
         if flush is not None:
             flush()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/icons/{collection}/{id}", _icon),
         Route("/healthz", _healthz),
+        Route("/readyz", _readyz),
     ]
     if telemetry.metrics is not None:
         routes.append(Route("/metrics", _metrics))
+    if serves_graphiql:
+        routes.append(graphiql_assets_route())
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.http = http
     app.state.metrics = telemetry.metrics
@@ -362,8 +401,30 @@ def create_app(
         # A multipart request carries its operation beside the file.
         max_multipart=settings.max_upload_bytes + settings.max_body_bytes,
     )
+    app.state.readiness_timeout = readiness_timeout
     app.add_middleware(RequestTelemetry, telemetry=telemetry)
     return app
+
+
+def build_app(settings: Settings) -> Starlette:
+    """Build the facade as `settings` describe it.
+
+    Raises:
+        RuntimeError: no upstream URL is configured.
+    """
+    if not settings.upstream_url:
+        raise RuntimeError("Set ACCOUNTS_GRAPH_UPSTREAM_URL to the Accounts API URL.")
+    return create_app(
+        settings.upstream_url,
+        settings=settings,
+        policy=policy_of(settings),
+        verifier=verifier_of(settings),
+        identity_ttl=settings.identity_ttl,
+        readiness_timeout=settings.readiness_timeout,
+        metrics=settings.metrics,
+        metrics_dir=settings.metrics_dir,
+        tracer_provider=build_tracer_provider(settings.traces_exporters),
+    )
 
 
 def tune_gc() -> None:
@@ -387,18 +448,8 @@ def app_from_env() -> Starlette:
         RuntimeError: no upstream URL is configured.
     """
     settings = Settings.from_env()
-    if not settings.upstream_url:
-        raise RuntimeError("Set ACCOUNTS_GRAPH_UPSTREAM_URL to the Accounts API URL.")
     configure_logging(settings.log_level, settings.log_format)
-    app = create_app(
-        settings.upstream_url,
-        settings=settings,
-        policy=policy_of(settings),
-        verifier=verifier_of(settings),
-        metrics=settings.metrics,
-        metrics_dir=settings.metrics_dir,
-        tracer_provider=build_tracer_provider(settings.traces_exporters),
-    )
+    app = build_app(settings)
     tune_gc()
     return app
 

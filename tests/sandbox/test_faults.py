@@ -213,7 +213,7 @@ def test_sandbox_command_injects_the_faults_its_flags_give(
         str(port),
         "--db",
         str(tmp_path / "db.sqlite3"),
-        "--fault",
+        "--faults",
         f"GET {SELLERS} status=503 retry-after=7",
         "--error-rate",
         "0",
@@ -238,7 +238,7 @@ def test_sandbox_command_injects_the_faults_its_flags_give(
 
 def test_sandbox_command_refuses_an_invalid_rule() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "accounts_graph.cli", "sandbox", "--fault", "/x"],
+        [sys.executable, "-m", "accounts_graph.cli", "sandbox", "--faults", "/x"],
         capture_output=True,
         text=True,
         env={**os.environ},

@@ -24,7 +24,7 @@ def _root_logger_restored() -> Iterator[None]:
     [
         (
             {"ACCOUNTS_GRAPH_LOG_FORMAT": "xml"},
-            "Unknown log format 'xml': use text or json.",
+            "ACCOUNTS_GRAPH_LOG_FORMAT: expected one of text, json, got 'xml'",
         ),
         (
             {
