@@ -22,7 +22,7 @@ INJECTED = "The sandbox injected this fault."
 QUERIES = {
     "viewer": "{ viewer { role account { id name } } }",
     "walk": """{ accounts(first: 5) { nodes { id name
-        users { id user { id name } } groups { id name }
+        users { id user { id name } } userGroups { id name }
         buyers { id name erpLinks { id seller { id name } } } } } }""",
     "buyers": """{ buyers(first: 20) { totalCount
         nodes { id name status account { id name } } } }""",
@@ -35,8 +35,8 @@ MUTATIONS = {
     "rename group": f"""mutation($id: ID!, $name: String!) {{
         updateUserGroup(id: $id, input: {{name: $name, moduleIds: []}})
         {{ {_ERRORS} userGroup {{ id name }} }} }}""",
-    "describe token": f"""mutation($id: ID!, $text: String!) {{
-        updateApiToken(id: $id, input: {{description: $text}})
+    "describe token": f"""mutation($id: ID!, $name: String!, $text: String!) {{
+        updateApiToken(id: $id, input: {{name: $name, description: $text}})
         {{ {_ERRORS} apiToken {{ id description }} }} }}""",
     "create group": f"""mutation($name: String!, $account: ID!) {{
         createUserGroup(input: {{name: $name, accountId: $account, moduleIds: []}})
@@ -69,9 +69,12 @@ class Tally:
     acknowledged: Counter[str] = field(default_factory=Counter)
     injected_seen: int = 0
     latencies: list[float] = field(default_factory=list)
+    # Answers no fault explains (a bad request of ours, a user error, a bug).
+    unexpected: int = 0
     surprises: list[str] = field(default_factory=list)
 
     def surprise(self, text: str) -> None:
+        self.unexpected += 1
         if len(self.surprises) < 10:
             self.surprises.append(text[:400])
 
@@ -124,6 +127,7 @@ async def post(
     Returns None when the answer is not a GraphQL answer at all.
     """
     payload = orjson.dumps({"query": query, "variables": variables or {}})
+    headers = {**headers, "Content-Type": "application/json"}
     try:
         response = await http.post("/graphql", content=payload, headers=headers)
     except httpx.HTTPError as error:
@@ -202,7 +206,9 @@ async def step(http: httpx.AsyncClient, client: Client, tally: Tally) -> None:
         variables = {"id": owned.id, "name": label}
     elif kind == "describe token":
         owned, mutation = client.token, "updateApiToken"
-        variables = {"id": owned.id, "text": label}
+        # The platform's PUT wants the name again, whatever the input type says.
+        name = f"stress c{client.index} token"
+        variables = {"id": owned.id, "name": name, "text": label}
     else:
         mutation = "createUserGroup" if kind == "create group" else "createApiToken"
         variables = {"name": label, "account": client.account}
@@ -236,6 +242,7 @@ async def read_back(
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 100):
         chunk = wanted[start : start + 100]
+        body = None
         for attempt in range(60):
             body = await post(http, None, headers, READ_BACK[root], {"ids": chunk})
             if isinstance(body, dict) and not body.get("errors"):
@@ -243,7 +250,7 @@ async def read_back(
                 break
             await asyncio.sleep(0.05 * attempt)
         else:
-            raise RuntimeError(f"{root} could not be read back")
+            raise RuntimeError(f"{root} could not be read back: {body}"[:2000])
     return found
 
 
