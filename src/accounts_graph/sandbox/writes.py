@@ -5,12 +5,9 @@ body (JSON, or multipart with a JSON part and a file part) in the event loop, an
 runs the resource's action in a worker thread, where the SQLite store lives. An
 action reads and changes the store inside one `store.transaction()`.
 
-Preconditions: every answer carrying one object carries its `ETag`, a digest of
-its stored state. A write to an existing object (`PUT`, `DELETE` or an action
-under `/<collection>/{id}`) sent with `If-Match` runs only while the object is
-still in that state; otherwise it is refused with 409 and changes nothing. The
-platform documents 409 for conflicts but offers no precondition of its own, so a
-write without `If-Match` behaves as it does there: the last write wins.
+A write to one existing object (`PUT`, `DELETE` or an action under
+`/<collection>/{id}`, or a member route) answers with the object's `ETag` and,
+sent with `If-Match`, runs only on that version (see `preconditions.py`).
 """
 
 import secrets
@@ -37,6 +34,7 @@ from accounts_graph.sandbox.context import (
     fetch_visible,
     sandbox_of,
 )
+from accounts_graph.sandbox.preconditions import run_if_match
 from accounts_graph.sandbox.problems import ApiProblem
 from accounts_graph.sandbox.rql import RqlError, parse_query
 from accounts_graph.sandbox.shaping import Selection, shape
@@ -186,7 +184,13 @@ def endpoint(
         condition = request.headers.get("if-match")
         if locate is None or condition is None:
             return await run_in_threadpool(action, write)
-        return await run_in_threadpool(_conditional, action, write, locate, condition)
+        return await run_in_threadpool(
+            run_if_match,
+            write.store,
+            condition,
+            lambda: locate(write),
+            lambda: action(write),
+        )
 
     return handler
 
@@ -202,44 +206,6 @@ def _locator(template: str) -> Locate | None:
         return fetch_visible(write.sandbox, resource, write.caller, write.param())
 
     return locate
-
-
-def _conditional(
-    action: Action, write: Write, locate: Locate, condition: str
-) -> Response:
-    """Run `action` only if the object still has a tag `If-Match` names.
-
-    The check and the action share one transaction: no other write can come
-    between them.
-
-    Raises:
-        ApiProblem: 404 for an unknown object, 409 when it has changed.
-    """
-    with write.store.transaction():
-        doc = locate(write)
-        if not matches(condition, etag_of(doc)):
-            raise ApiProblem(
-                409,
-                f"{doc['id']} has changed since the version named in If-Match; "
-                "read it again and retry.",
-            )
-        return action(write)
-
-
-def matches(condition: str, etag: str) -> bool:
-    """Tell whether an `If-Match` value names `etag` (or is `*`).
-
-    Comparison is strong (RFC 9110, 13.1.1): a weak tag never matches. A tag
-    sent without its quotes is read as if quoted, as clients often send them.
-    """
-    for tag in (t.strip() for t in condition.split(",")):
-        if tag == "*":
-            return True
-        if tag.startswith("W/"):
-            continue
-        if (tag if tag.startswith('"') else f'"{tag}"') == etag:
-            return True
-    return False
 
 
 def _select_of(request: Request) -> Selection:
