@@ -66,7 +66,7 @@ class MemoryTrace:
         self._stop.set()
         self._thread.join()
 
-    def summary(self, name: str, warm_at: float, end_at: float) -> dict[str, float]:
+    def summary(self, name: str, warm_at: float, end_at: float) -> dict[str, Any]:
         """RSS at the end of the warm-up and of the run, the peak after the
         warm-up, and the least-squares slope after it, in MB and MB/min."""
         after = [
@@ -79,7 +79,14 @@ class MemoryTrace:
         slope = (
             statistics.linear_regression(times, sizes).slope if len(times) > 2 else 0
         )
+        start = self.samples[name][0][0]
+        every = max(1, round(5 / self.interval))
         return {
+            "series_mb": [
+                (round(t - start), round(rss / MB, 1))
+                for t, rss in self.samples[name][::every]
+                if t <= end_at
+            ],
             "warm_mb": warm,
             "end_mb": sizes[-1],
             "peak_mb": max(sizes),
@@ -205,6 +212,8 @@ def stress_section(run: dict[str, Any]) -> Section:
         f"acknowledged writes: {run['acknowledged']}, read back: "
         f"{run['writes_checked']}",
         f"warm-up: the first {run['warm_up_seconds']:g} s of the run",
+        "service RSS every 5 s (s, MB): "
+        + " ".join(f"{t}:{mb:g}" for t, mb in run["memory"]["service"]["series_mb"]),
         *(f"unexpected: {text}" for text in run["surprises"]),
         *(f"LOST: {text}" for text in run["lost_writes"][:10]),
     ]
