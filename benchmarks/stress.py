@@ -171,6 +171,7 @@ def stress(
         "http_500": tally.statuses.get(500, 0),
         "codes": dict(tally.codes),
         "injected_seen": tally.injected_seen,
+        "other_upstream": dict(tally.other_upstream.most_common(5)),
         "operations": dict(tally.operations),
         "acknowledged": dict(tally.acknowledged),
         "writes_checked": checked,
@@ -209,6 +210,7 @@ def stress_section(run: dict[str, Any]) -> Section:
         f"HTTP statuses: {run['statuses']}",
         f"GraphQL error codes: {run['codes']}",
         f"errors carrying the sandbox's injected detail: {run['injected_seen']}",
+        f"other upstream errors: {run['other_upstream']}",
         f"acknowledged writes: {run['acknowledged']}, read back: "
         f"{run['writes_checked']}",
         f"warm-up: the first {run['warm_up_seconds']:g} s of the run",

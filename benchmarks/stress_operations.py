@@ -70,6 +70,8 @@ class Tally:
     operations: Counter[str] = field(default_factory=Counter)
     acknowledged: Counter[str] = field(default_factory=Counter)
     injected_seen: int = 0
+    # Upstream trouble without the injected detail (a timeout, say), by message.
+    other_upstream: Counter[str] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     # Answers no fault explains (a bad request of ours, a user error, a bug).
     unexpected: int = 0
@@ -150,9 +152,12 @@ async def post(
         if tally is not None:
             tally.codes[code] += 1
             upstream = extensions.get("upstream") or {}
-            tally.injected_seen += upstream.get("detail") == INJECTED
+            injected = upstream.get("detail") == INJECTED
+            tally.injected_seen += injected
             if code not in ("UPSTREAM_ERROR", "UPSTREAM_UNAVAILABLE"):
                 tally.surprise(f"{code}: {problem.get('message')}")
+            elif not injected:
+                tally.other_upstream[f"{code}: {problem.get('message')}"] += 1
     return body
 
 
