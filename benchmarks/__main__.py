@@ -21,15 +21,26 @@ from benchmarks.report import Section, as_json, render
 from benchmarks.scaling import sandbox_scaling
 from benchmarks.scenarios import Bench, fan_out, nested_walk, projection, single_object
 from benchmarks.servers import CACHE, demo_tokens_of, facade, sandbox, seeded_file
+from benchmarks.stress import stress, stress_section
 
-SCENARIOS = ("single", "walk", "fanout", "projection", "throughput", "scaling")
+SCENARIOS = (
+    "single",
+    "walk",
+    "fanout",
+    "projection",
+    "throughput",
+    "scaling",
+    "load",
+)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--scale", type=int, default=1, help="sandbox dataset scale")
     parser.add_argument(
-        "--quick", action="store_true", help="fewer repetitions, 5 s load runs"
+        "--quick",
+        action="store_true",
+        help="fewer repetitions, 5 s throughput and 10 s load runs",
     )
     parser.add_argument("--out", type=Path, help="where to write the JSON results")
     parser.add_argument(
@@ -98,6 +109,11 @@ def _run(args: argparse.Namespace, workdir: Path) -> list[Section]:
     if "scaling" in wanted:
         _progress("scenario scaling")
         sections.append(sandbox_scaling(workdir, args.quick))
+    if "load" in wanted:
+        _progress("scenario load")
+        seconds = 10.0 if args.quick else 60.0
+        run = stress(workdir, seconds=seconds, scale=args.scale)
+        sections.append(stress_section(run))
     return sections
 
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,12 +132,16 @@ def _start(
 
 
 @contextmanager
-def sandbox(scale: int, workdir: Path) -> Iterator[Server]:
-    """Run `accounts-graph sandbox` on a temporary copy of the seeded file."""
+def sandbox(scale: int, workdir: Path, options: Sequence[str] = ()) -> Iterator[Server]:
+    """Run `accounts-graph sandbox` on a temporary copy of the seeded file.
+
+    `options` are further command-line options, e.g. the faults to inject.
+    """
     db = workdir / f"sandbox-{scale}.sqlite3"
     shutil.copyfile(seeded_file(scale), db)
     port = free_port()
     args = ["sandbox", "--port", str(port), "--db", str(db), "--scale", str(scale)]
+    args += options
     server = _start(
         f"sandbox (scale {scale})",
         [*args, "--log-level", "WARNING"],

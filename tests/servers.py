@@ -5,9 +5,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 @contextmanager
@@ -37,3 +39,20 @@ def running(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@dataclass
+class WireRecorder:
+    """ASGI middleware that keeps each request's path and raw query string.
+
+    The query is kept as sent, still percent-encoded, so tests see exactly what
+    crossed the wire (a `%2B` and a `+` differ there).
+    """
+
+    app: ASGIApp
+    seen: list[tuple[str, str]] = field(default_factory=list)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.seen.append((scope["path"], scope["query_string"].decode()))
+        await self.app(scope, receive, send)

@@ -183,3 +183,22 @@ def test_create_answers_link_to_the_created_object(served: dict[str, Any]) -> No
         "userId": "$response.body#/id",
         "accountId": "$request.path.accountId",
     }
+
+
+def test_writes_to_one_object_take_if_match_and_reads_answer_etag(
+    served: dict[str, Any],
+) -> None:
+    paths = served["paths"]
+
+    def takes_if_match(path: str, method: str) -> bool:
+        parameters = paths[API + path][method].get("parameters", [])
+        return any(p["name"] == "If-Match" for p in parameters)
+
+    assert takes_if_match("/buyers/{id}", "put")
+    assert takes_if_match("/buyers/{id}", "delete")
+    assert takes_if_match("/buyers/{id}/disable", "post")
+    assert takes_if_match("/accounts/{accountId}/users/{userId}/groups", "post")
+    assert not takes_if_match("/buyers", "post")
+    assert not takes_if_match("/{accountId}/users", "post")
+    read = paths[API + "/buyers/{id}"]["get"]["responses"]["200"]
+    assert read["headers"]["ETag"]["schema"] == {"type": "string"}

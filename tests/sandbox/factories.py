@@ -17,7 +17,7 @@ import httpx
 from tests.conftest import auth
 from tests.images import image
 
-from accounts_graph.platform.resources import ERP_LINK, RESOURCES, Resource
+from accounts_graph.platform.resources import ACCOUNT, ERP_LINK, RESOURCES, Resource
 from accounts_graph.platform.tokens import (
     CLAIM_ACCOUNT_ID,
     CLAIM_ACCOUNT_TYPE,
@@ -218,3 +218,18 @@ def multipart(part: str, fields: dict[str, Any], file: str, data: bytes) -> Any:
         part: (None, json.dumps(fields).encode(), "application/json"),
         file: ("icon.png", data, "image/png"),
     }
+
+
+def put_accounts_created_at(
+    store: Store, template: Document, created: dict[str, str], name: str
+) -> None:
+    """Store copies of `template` with these ids, created at these moments.
+
+    Each is named `<name> <id>`, so a filter on the name finds them all; they
+    are stored in the order given, which tests choose unlike id order.
+    """
+    with store.transaction() as conn:
+        for account_id, at in created.items():
+            audit = {"created": {"at": at}, "updated": {"at": at}}
+            doc = {**template, "id": account_id, "name": f"{name} {account_id}"}
+            store.put(conn, ACCOUNT, {**doc, "audit": audit})

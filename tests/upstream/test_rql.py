@@ -6,7 +6,7 @@ The sandbox's parser stands in for the platform's here: both read the same synta
 import pytest
 
 from accounts_graph.platform.resources import BUYER
-from accounts_graph.sandbox.rql import Compare, In, parse_query
+from accounts_graph.sandbox.rql import And, Compare, In, parse_query
 from accounts_graph.upstream import rql
 
 VALUES = [
@@ -20,6 +20,12 @@ VALUES = [
     "BUY-1234-5678",
     "back\\slash",
     "star*",
+    # What the query string's decoding would change: a plus, escapes, a hash.
+    "a+b@example.com",
+    "100%",
+    "%41 is not A",
+    "#1",
+    "both ' \" and + & %",
 ]
 
 
@@ -53,3 +59,33 @@ def test_booleans_and_null_are_bare() -> None:
 
 
 BUY_RESOURCE = BUYER
+
+
+def test_date_with_positive_offset_keeps_its_sign() -> None:
+    value = "2026-01-31T23:00:00+02:00"
+
+    sent = rql.term("ge", "audit.created.at", value)
+    query = parse_query(sent, resource=BUY_RESOURCE)
+
+    assert "+" not in sent
+    assert query.filter == Compare("ge", "audit.created.at", "2026-01-31T21:00:00.000Z")
+
+
+def test_raw_terms_mean_what_the_caller_wrote() -> None:
+    raw = "ge(audit.created.at,2026-01-31T23:00:00+02:00)&eq(name,'R&D 100%')"
+
+    terms = rql.filter_terms(raw)
+    query = parse_query("&".join(terms), resource=BUY_RESOURCE)
+
+    assert all("+" not in term for term in terms)
+    assert query.filter == And(
+        (
+            Compare("ge", "audit.created.at", "2026-01-31T21:00:00.000Z"),
+            Compare("eq", "name", "R&D 100%"),
+        )
+    )
+
+
+def test_raw_terms_refuse_parameters() -> None:
+    with pytest.raises(ValueError, match="'select' is not a filter term"):
+        rql.filter_terms("eq(name,x)&select=-name")

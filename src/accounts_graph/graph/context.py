@@ -18,6 +18,7 @@ from accounts_graph.graph.selection import cached_optional_needs
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import Resource
+from accounts_graph.upstream import rql
 from accounts_graph.upstream.client import Session
 from accounts_graph.upstream.errors import UpstreamError
 
@@ -97,7 +98,7 @@ class Context:
                 RESOURCE_TYPES,
             )
         wanted = sorted(self._needs.get(resource.name, frozenset()) | set(extra))
-        return ",".join(f"+{name}" for name in wanted)
+        return rql.select(wanted)
 
     def by_id(self, info: "Info", resource: Resource) -> ObjectByIdLoader:
         key = ("id", resource.name)

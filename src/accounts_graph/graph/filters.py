@@ -170,10 +170,16 @@ def order_input(name: str, fields: dict[str, str]) -> tuple[Any, Any]:
 
 
 def order_rql(order_by: list[Any] | None) -> str:
-    """Compile sort keys to the `order` parameter."""
-    if not order_by:
-        return ""
-    return ",".join(
+    """Compile sort keys to the `order` parameter, ending with the id.
+
+    Cursors are positions, so every page must come from the same total order:
+    objects equal on every key (created in the same millisecond, say) are put
+    in id order, or the upstream may hand them out differently on each page.
+    """
+    keys = [
         ("-" if key.direction is Direction.DESC else "") + key.field.value
-        for key in order_by
-    )
+        for key in order_by or []
+    ]
+    if not any(key.lstrip("-") == "id" for key in keys):
+        keys.append("id")
+    return ",".join(keys)

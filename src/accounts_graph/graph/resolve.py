@@ -167,15 +167,22 @@ async def list_page(
     except MatchesNothing:
         return build_connection([], 0, 0)
     session = info.context.session
-    select = info.context.select_for(info, kind.RESOURCE)
+    # The platform filters and sorts on `audit.*` only when audit is selected.
+    audited = ("audit",) if "audit." in f"{filter}&{order}" else ()
+    select = info.context.select_for(info, kind.RESOURCE, *audited)
     path = collection or kind.RESOURCE.collection
     offset, limit = slice_.offset, slice_.limit
+    count_select = rql.select(audited)
     if selection(info) <= _COUNT_ONLY:
         # Only the count is asked for: the platform answers it for `limit=0`.
-        counted = await upstream(session.fetch_page(path, filter=filter, limit=0))
+        counted = await upstream(
+            session.fetch_page(path, filter=filter, select=count_select, limit=0)
+        )
         return build_connection([], offset, counted.total)
     if slice_.from_end:
-        counted = await upstream(session.fetch_page(path, filter=filter, limit=0))
+        counted = await upstream(
+            session.fetch_page(path, filter=filter, select=count_select, limit=0)
+        )
         offset = max(0, counted.total - slice_.limit)
     page = await upstream(
         session.fetch_page(

@@ -15,6 +15,7 @@ from accounts_graph.sandbox.context import (
     JSON,
     Sandbox,
     caller_for,
+    etag_of,
     fetch_visible,
     parse,
     sandbox_of,
@@ -73,7 +74,7 @@ def get_account_user(request: Request) -> Response:
     shaped = shape(
         sandbox.store, ACCOUNT_USER, [doc], caller, query.select, user_view=True
     )
-    return JSON(shaped[0])
+    return JSON(shaped[0], headers={"ETag": etag_of(doc)})
 
 
 def list_account_user_groups(request: Request) -> Response:
@@ -113,7 +114,8 @@ def get_legacy(request: Request) -> Response:
     sandbox = sandbox_of(request)
     query = parse(request, ACCOUNT_USER)
     doc = fetch_visible(sandbox, ACCOUNT_USER, caller, request.path_params["id"])
-    return JSON(shape(sandbox.store, ACCOUNT_USER, [doc], caller, query.select)[0])
+    shaped = shape(sandbox.store, ACCOUNT_USER, [doc], caller, query.select)[0]
+    return JSON(shaped, headers={"ETag": etag_of(doc)})
 
 
 def routes() -> list[Route]:

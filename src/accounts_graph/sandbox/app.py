@@ -33,7 +33,7 @@ from accounts_graph.sandbox.context import PREFIX, Sandbox
 from accounts_graph.sandbox.faults import FaultInjection, FaultRecord, Faults
 from accounts_graph.sandbox.listing import get_route, list_route
 from accounts_graph.sandbox.problems import ApiProblem, problem_response
-from accounts_graph.sandbox.store import Store
+from accounts_graph.sandbox.store import BUSY_TIMEOUT, Store, StoreBusy
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +84,28 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return problem_response(ApiProblem(exc.status_code, detail))
 
 
+async def _on_busy(request: Request, exc: Exception) -> Response:
+    logger.warning("Store busy: %s %s refused with 503", request.method, exc)
+    return problem_response(
+        ApiProblem(503, "The store is busy with another writer; retry shortly.")
+    )
+
+
 def create_sandbox_app(
-    db_path: str | Path, scale: int = 1, *, faults: Faults | None = None
+    db_path: str | Path,
+    scale: int = 1,
+    *,
+    faults: Faults | None = None,
+    busy_timeout: float = BUSY_TIMEOUT,
 ) -> Starlette:
     """Open (seeding on first use) the store at `db_path` and serve it.
 
     `faults` makes it answer as a struggling upstream would (see `faults.py`);
     `app.state.faults` then records what it injected, and can change them
-    while it runs (`app.state.faults.use(...)`).
+    while it runs (`app.state.faults.use(...)`). `busy_timeout` is how long a
+    write waits for another process's write lock.
     """
-    store = Store(db_path)
+    store = Store(db_path, busy_timeout=busy_timeout)
     bootstrap(store, scale)
     sandbox = Sandbox.open(store)
     app = Starlette(
@@ -101,7 +113,11 @@ def create_sandbox_app(
             *jwks_routes(sandbox.signing_key),
             Mount(PREFIX, routes=api_routes()),
         ],
-        exception_handlers={ApiProblem: _on_problem, HTTPException: _on_http_error},
+        exception_handlers={
+            ApiProblem: _on_problem,
+            HTTPException: _on_http_error,
+            StoreBusy: _on_busy,
+        },
     )
     # The platform answers unknown paths with 404; a redirect to the slashless
     # path would turn a PUT into a GET at the client.

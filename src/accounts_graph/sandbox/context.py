@@ -12,7 +12,7 @@ from accounts_graph.sandbox.auth import Caller, SigningKey, authenticate, requir
 from accounts_graph.sandbox.problems import ApiProblem, not_found
 from accounts_graph.sandbox.rql import Query, RqlError, parse_query
 from accounts_graph.sandbox.scope import scope_condition
-from accounts_graph.sandbox.store import Document, Store
+from accounts_graph.sandbox.store import Document, Store, version_of
 
 PREFIX = "/public/v1/accounts"
 
@@ -77,6 +77,15 @@ def parse(request: Request, resource: Resource, *, ignore: str = "") -> Query:
         return parse_query(raw, resource=resource)
     except RqlError as error:
         raise ApiProblem(400, str(error), {"rql": [str(error)]}) from error
+
+
+def etag_of(doc: Document) -> str:
+    """Return the entity tag of a stored object: its state's digest, quoted.
+
+    It names the object's version rather than one rendering of it: `select`
+    and the fields embedded from references do not change it.
+    """
+    return f'"{version_of(doc)}"'
 
 
 def fetch_visible(

@@ -11,6 +11,7 @@ from accounts_graph.sandbox.context import (
     JSON,
     Sandbox,
     caller_for,
+    etag_of,
     fetch_visible,
     parse,
     sandbox_of,
@@ -81,6 +82,8 @@ def get_route(resource: Resource, path: str) -> Callable[[Request], Response]:
         sandbox = sandbox_of(request)
         query = parse(request, resource)
         doc = fetch_visible(sandbox, resource, caller, request.path_params["id"])
-        return JSON(shape(sandbox.store, resource, [doc], caller, query.select)[0])
+        shaped = shape(sandbox.store, resource, [doc], caller, query.select)[0]
+        # The same tag a write answers, for `If-Match` on the next write.
+        return JSON(shaped, headers={"ETag": etag_of(doc)})
 
     return handler

@@ -71,7 +71,8 @@ def member_routes(
 ) -> list[Route]:
     """Serve one member route under its three spellings."""
     return [
-        route(method, template, action, body, path=base + suffix) for base in SPELLINGS
+        route(method, template, action, body, path=base + suffix, locate=member_of)
+        for base in SPELLINGS
     ]
 
 

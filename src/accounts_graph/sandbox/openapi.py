@@ -23,6 +23,7 @@ from accounts_graph.sandbox.openapi_bodies import bodies_list_what_the_platform_
 from accounts_graph.sandbox.openapi_paths import (
     add_client_account_user_paths,
     add_unpublished_endpoints,
+    declare_preconditions,
     declare_problem_responses,
     declare_rql_parameters,
     describe_itself,
@@ -63,6 +64,7 @@ CORRECTIONS: tuple[Callable[[Doc], None], ...] = (
     require_list_envelope,
     problem_details_members,
     declare_problem_responses,
+    declare_preconditions,
     require_bearer_token,
     name_operations,
     link_created_objects,

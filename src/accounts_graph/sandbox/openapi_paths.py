@@ -249,6 +249,40 @@ def declare_problem_responses(doc: Doc) -> None:
                 response["content"] = _problem(int(status))["content"]
 
 
+# A path under one object: `/<collection>/{id}…` or a member of an account.
+_ONE_OBJECT = re.compile(
+    r"/(?:[a-z-]+/\{id\}|(?:accounts/)?\{accountId\}/users/\{userId\})"
+)
+
+
+def declare_preconditions(doc: Doc) -> None:
+    """Declare `ETag` on one-object answers and `If-Match` on writes to one object.
+
+    The platform has neither; the sandbox adds them so concurrent writers can
+    avoid overwriting a change they have not seen (a stale tag answers 409).
+    """
+    etag = {
+        "description": "The object's version, for If-Match.",
+        "schema": {"type": "string"},
+    }
+    if_match = {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Write only if the object still has this ETag (else 409).",
+    }
+    for path, method, operation in operations(doc):
+        if not _ONE_OBJECT.match(path.removeprefix(API)) or path.endswith("/icon"):
+            continue
+        if method != "get":
+            operation.setdefault("parameters", []).append(dict(if_match))
+        for status in ("200", "201"):
+            response = operation.get("responses", {}).get(status)
+            if response is not None and "content" in response:
+                response.setdefault("headers", {})["ETag"] = dict(etag)
+
+
 def require_bearer_token(doc: Doc) -> None:
     """Declare the bearer token every operation but the public ones needs."""
     schemes = doc.setdefault("components", {}).setdefault("securitySchemes", {})

@@ -16,6 +16,7 @@ _TYPES = {
     413: "https://tools.ietf.org/html/rfc9110#section-15.5.14",
     415: "https://tools.ietf.org/html/rfc9110#section-15.5.16",
     500: "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+    503: "https://tools.ietf.org/html/rfc9110#section-15.6.4",
 }
 
 
@@ -42,6 +43,13 @@ def trace_id() -> str:
     return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-00"
 
 
+_HEADERS = {
+    401: {"WWW-Authenticate": "Bearer"},
+    # Only the store's busy timeout answers 503: the lock is soon free again.
+    503: {"Retry-After": "1"},
+}
+
+
 def problem_response(problem: ApiProblem) -> JSONResponse:
     """Render a problem as the platform does: the reason phrase as `title`."""
     body: dict[str, Any] = {
@@ -53,7 +61,7 @@ def problem_response(problem: ApiProblem) -> JSONResponse:
     }
     if problem.errors:
         body["errors"] = problem.errors
-    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+    headers = _HEADERS.get(problem.status)
     return JSONResponse(
         body,
         status_code=problem.status,

@@ -88,6 +88,11 @@ _DATETIME: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})"
 )
+# A moment whose `+` offset was sent raw, and so arrived as a space.
+_SPACED_OFFSET: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? "
+    r"[0-9]{2}:?[0-9]{2}"
+)
 _ESCAPE: Final = re.compile(r"\\(.)", re.S)
 _WILDCARD: Final = re.compile(r"\\(.)|\*", re.S)
 
@@ -140,11 +145,13 @@ def parse_query(
 def _split_query(raw: str) -> list[str]:
     # Only a literal `&` splits, so `%26` is data: it becomes a NUL while the rest
     # is decoded, since quotes and parentheses count even when percent-encoded.
+    # A raw `+` is a space, as in every query string the platform's host decodes
+    # (the official client sends a plus as %2B); `select=+a` still reads as `+a`.
     if not raw:
         return []
     if "\x00" in raw or "%00" in raw:
         raise RqlError("NUL character (%00) in query string", "%00")
-    text = unquote(raw.replace("&", "\x00"), errors="replace")
+    text = unquote(raw.replace("&", "\x00").replace("+", " "), errors="replace")
     if not any(char in text for char in "(\\'\""):
         pieces = text.split("\x00")
     else:
@@ -364,6 +371,13 @@ def _unescape(text: str) -> str:
 
 
 def _normalise_datetime(text: str) -> str:
+    if _SPACED_OFFSET.fullmatch(text):
+        offset = text.rsplit(" ", 1)[1]
+        raise RqlError(
+            f"'{text}' is not a moment: a '+' in a query string reads as a space; "
+            f"send the offset as %2B{offset} or the time in UTC with Z",
+            text,
+        )
     if not _DATETIME.fullmatch(text):
         return text
     try:

@@ -4,8 +4,17 @@ References are stored as `{"id": ...}` only and filled in with the target's core
 fields when read (see `shaping.py`), so renaming an account never leaves stale copies
 behind. Expression indexes on the paths lists filter and sort by keep RQL lists fast
 at 100k rows.
+
+Writers: the file is in WAL mode, so reads never wait for a writer and a writer
+never waits for readers. Every write transaction starts with BEGIN IMMEDIATE,
+taking SQLite's write lock before it reads what it will change: two updates of
+one object run one after the other, each on the other's result, and none fails
+half-way with SQLITE_BUSY on upgrading a read lock. Threads of one process queue
+on a lock first; other processes on the same file wait up to `busy_timeout`,
+after which the write is refused with `StoreBusy` (the API's 503), never half done.
 """
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -38,6 +47,14 @@ _INDEXES: tuple[tuple[str, ...], ...] = (
 )
 
 
+# How long a write waits for another process's write lock before giving up.
+BUSY_TIMEOUT = 30.0
+
+
+class StoreBusy(Exception):
+    """Another process held the write lock longer than the busy timeout."""
+
+
 def table_of(resource: Resource) -> str:
     """Return the table that holds a resource."""
     return resource.collection.replace("-", "_")
@@ -50,18 +67,27 @@ class Store:
     a thread pool, and SQLite connections must not be shared across threads.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = str(path)
+        self.busy_timeout = busy_timeout
         self._local = threading.local()
-        self._write_lock = threading.Lock()
+        # Reentrant: a transaction opened inside another joins it (see
+        # `transaction`), on the thread that holds the lock.
+        self._write_lock = threading.RLock()
         self._ensure_schema()
 
     def connection(self) -> sqlite3.Connection:
         """Return this thread's connection, opening it on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=self.busy_timeout, isolation_level=None
+            )
             conn.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL loses no committed transaction when the process
+            # dies (the WAL is written before COMMIT returns); only a power cut
+            # or an OS crash may take back the last ones, which a sandbox accepts
+            # for not waiting on fsync at every commit.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             install(conn)
@@ -96,10 +122,26 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a write transaction that takes SQLite's write lock up front."""
+        """Run a write transaction that takes SQLite's write lock up front.
+
+        A transaction opened while this thread is already in one joins it: its
+        changes commit or roll back with the outer one.
+
+        Raises:
+            StoreBusy: another process kept the write lock past the busy timeout;
+                nothing was written.
+        """
         conn = self.connection()
         with self._write_lock:
-            conn.execute("BEGIN IMMEDIATE")
+            if conn.in_transaction:
+                yield conn
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                raise StoreBusy(str(error)) from error
             try:
                 yield conn
             except BaseException:
@@ -238,6 +280,19 @@ class Store:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+def version_of(doc: Document) -> str:
+    """Return a digest of an object's stored state, changed by every change to it."""
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode(), digest_size=12).hexdigest()
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(
+        error
+    )
 
 
 def _decode(raw: str) -> Document:

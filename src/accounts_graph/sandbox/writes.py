@@ -4,6 +4,10 @@ A write route is built by `route()`: it checks the role matrix first, reads the
 body (JSON, or multipart with a JSON part and a file part) in the event loop, and
 runs the resource's action in a worker thread, where the SQLite store lives. An
 action reads and changes the store inside one `store.transaction()`.
+
+A write to one existing object (`PUT`, `DELETE` or an action under
+`/<collection>/{id}`, or a member route) answers with the object's `ETag` and,
+sent with `If-Match`, runs only on that version (see `preconditions.py`).
 """
 
 import secrets
@@ -20,9 +24,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from accounts_graph.platform.resources import Resource
+from accounts_graph.platform.resources import BY_COLLECTION, Resource
 from accounts_graph.sandbox.auth import Caller, holds
-from accounts_graph.sandbox.context import JSON, Sandbox, caller_for, sandbox_of
+from accounts_graph.sandbox.context import (
+    JSON,
+    Sandbox,
+    caller_for,
+    etag_of,
+    fetch_visible,
+    sandbox_of,
+)
+from accounts_graph.sandbox.preconditions import run_if_match
 from accounts_graph.sandbox.problems import ApiProblem
 from accounts_graph.sandbox.rql import RqlError, parse_query
 from accounts_graph.sandbox.shaping import Selection, shape
@@ -117,7 +129,11 @@ class Write:
         shaped = shape(
             self.store, resource, [doc], self.caller, select, user_view=user_view
         )
-        return JSON({**shaped[0], **(extra or {})}, status_code=status)
+        return JSON(
+            {**shaped[0], **(extra or {})},
+            status_code=status,
+            headers={"ETag": etag_of(doc)},
+        )
 
 
 Action = Callable[[Write], Response]
@@ -129,6 +145,10 @@ def timestamp() -> str:
     return f"{now:%Y-%m-%dT%H:%M:%S}.{now.microsecond // 1000:03d}Z"
 
 
+# Finds the object a write changes, for its precondition.
+Locate = Callable[[Write], Document]
+
+
 def route(
     method: str,
     template: str,
@@ -136,15 +156,23 @@ def route(
     body: BodySpec = NO_BODY,
     *,
     path: str | None = None,
+    locate: Locate | None = None,
 ) -> Route:
-    """Serve `action` at `path` (default: the capability's `template`)."""
-    return Route(
-        path or template, endpoint(method, template, action, body), methods=[method]
-    )
+    """Serve `action` at `path` (default: the capability's `template`).
+
+    `locate` finds the object the write changes, for `If-Match`; routes under
+    `/<collection>/{id}` find theirs without it.
+    """
+    handler = endpoint(method, template, action, body, locate or _locator(template))
+    return Route(path or template, handler, methods=[method])
 
 
 def endpoint(
-    method: str, template: str, action: Action, body: BodySpec
+    method: str,
+    template: str,
+    action: Action,
+    body: BodySpec,
+    locate: Locate | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     """Build the handler: matrix check, body, then the action off the event loop."""
 
@@ -153,9 +181,31 @@ def endpoint(
         select = _select_of(request)
         data, upload = await read_body(request, body)
         write = Write(request, sandbox_of(request), caller, data, upload, select)
-        return await run_in_threadpool(action, write)
+        condition = request.headers.get("if-match")
+        if locate is None or condition is None:
+            return await run_in_threadpool(action, write)
+        return await run_in_threadpool(
+            run_if_match,
+            write.store,
+            condition,
+            lambda: locate(write),
+            lambda: action(write),
+        )
 
     return handler
+
+
+def _locator(template: str) -> Locate | None:
+    """Find the object of a route under `/<collection>/{id}`, if it is one."""
+    collection, _, rest = template.strip("/").partition("/")
+    resource = BY_COLLECTION.get(collection)
+    if resource is None or rest.split("/")[0] != "{id}":
+        return None
+
+    def locate(write: Write) -> Document:
+        return fetch_visible(write.sandbox, resource, write.caller, write.param())
+
+    return locate
 
 
 def _select_of(request: Request) -> Selection:

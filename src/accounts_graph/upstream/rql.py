@@ -1,15 +1,24 @@
-"""Building RQL terms with values quoted so the platform reads them back intact."""
+"""Building RQL terms with values quoted so the platform reads them back intact.
+
+Terms are written as they go into the query string: the platform decodes the
+query string before it parses the RQL, so the characters that decoding would
+change are percent-encoded here, in values and in raw terms alike.
+"""
 
 from collections.abc import Iterable
 
-# Bare values may hold only these characters; anything else is quoted.
-_BARE = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:@+"
-)
+# `%` starts an escape, a `+` decodes to a space (so `+02:00` would lose its
+# sign), `&` ends the term and `#` the whole query.
+_URL_ESCAPES = str.maketrans({"%": "%25", "+": "%2B", "&": "%26", "#": "%23"})
+
+
+def encoded(text: str) -> str:
+    """Percent-encode what the query string's decoding would change in `text`."""
+    return text.translate(_URL_ESCAPES)
 
 
 def quote(value: object) -> str:
-    """Render one value: booleans bare, strings quoted when they need it.
+    """Render one value: booleans bare, strings quoted and encoded.
 
     Ids are always quoted: the platform documents that unquoted ids can match
     nothing.
@@ -24,10 +33,19 @@ def quote(value: object) -> str:
     if text == "":
         return "empty()"
     if "'" not in text:
-        return f"'{text}'"
+        return f"'{encoded(text)}'"
     if '"' not in text:
-        return f'"{text}"'
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return f'"{encoded(text)}"'
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{encoded(escaped)}'"
+
+
+def select(names: Iterable[str]) -> str:
+    """Render the value of `select` that adds these optional fields.
+
+    The sign travels as %2B: a raw `+` in a query string decodes to a space.
+    """
+    return ",".join(f"%2B{name}" for name in names)
 
 
 def term(operator: str, path: str, value: object) -> str:
@@ -75,6 +93,8 @@ _PARAMETERS = ("select=", "order=", "limit=", "offset=")
 def filter_terms(raw: str) -> list[str]:
     """Split raw RQL from a caller into its filter terms (joined by `&`, ANDed).
 
+    The caller writes RQL, not a URL: every character means itself, so each
+    term comes back encoded for the query string (`+02:00` stays a plus).
     The parameters the facade sets itself (`select`, `order`, `limit`,
     `offset`) may not ride along: they would change what the facade receives
     behind its back.
@@ -87,7 +107,7 @@ def filter_terms(raw: str) -> list[str]:
         if term.lower().startswith(_PARAMETERS):
             name = term.split("=", 1)[0]
             raise ValueError(f"'{name}' is not a filter term: use the arguments.")
-    return terms
+    return [encoded(term) for term in terms]
 
 
 def _top_level_terms(raw: str) -> list[str]:

@@ -35,6 +35,7 @@ from accounts_graph.graph.resolve import kind_name
 from accounts_graph.graph.signatures import sign
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.platform.icons import NotAnIcon, icon_type
+from accounts_graph.upstream import rql
 from accounts_graph.upstream.client import path
 from accounts_graph.upstream.errors import Forbidden, InvalidInput, UpstreamError
 
@@ -279,7 +280,7 @@ def icon_upload(
     # Kept fields the platform leaves out unless asked must be read too, or the
     # PUT would send them back empty.
     hidden = [k for k in keep if k in kind.RESOURCE.optional_fields]
-    select = "select=" + ",".join(f"+{k}" for k in hidden) if hidden else ""
+    select = "select=" + rql.select(hidden) if hidden else ""
 
     async def resolver(info: Info, id: str, icon: Any) -> Any:
         session = info.context.session
