@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from accounts_graph.app import query_limits
+from accounts_graph.endpoint import query_limits
 from accounts_graph.graph.limits import QueryLimits
 from accounts_graph.settings import ENV_PREFIX, Settings
 

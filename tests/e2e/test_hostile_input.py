@@ -179,3 +179,45 @@ def test_the_demo_tokens_still_work_with_a_plain_header(
     ).json()
 
     assert body["data"]["accounts"]["totalCount"] == 1
+
+
+TWO_OPERATIONS = "query Mine { viewer { role } } query Names { buyers { totalCount } }"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # Which one to run is the caller's choice, never a guess.
+        ({"query": TWO_OPERATIONS}, "say which to run with 'operationName'"),
+        (
+            {"query": TWO_OPERATIONS, "operationName": "Missing"},
+            "no operation named 'Missing'",
+        ),
+        ({"query": "fragment F on Buyer { id }"}, "no operation to run"),
+    ],
+)
+def test_an_operation_that_cannot_be_chosen_is_an_error_in_graphql_shape(
+    facade_url: str, tokens: dict[str, str], body: dict[str, Any], message: str
+) -> None:
+    answer = httpx.post(
+        facade_url + "/graphql", json=body, headers=auth(tokens["Client"])
+    )
+
+    assert answer.status_code == 200
+    payload = answer.json()
+    assert payload.get("data") is None
+    assert codes(payload) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert message in payload["errors"][0]["message"]
+    assert payload.get("extensions", {}).get("upstream", {}).get("requests", 0) == 0
+
+
+def test_the_named_one_of_several_operations_runs(
+    facade_url: str, tokens: dict[str, str]
+) -> None:
+    answer = httpx.post(
+        facade_url + "/graphql",
+        json={"query": TWO_OPERATIONS, "operationName": "Mine"},
+        headers=auth(tokens["Client"]),
+    ).json()
+
+    assert answer["data"] == {"viewer": {"role": "CLIENT"}}

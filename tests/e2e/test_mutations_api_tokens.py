@@ -92,6 +92,43 @@ def test_update_is_seen_and_shows_no_secret(
     assert created["secret"].split(":")[2] not in str(payload)
 
 
+def test_update_changes_only_what_it_sends(
+    gql: GraphQLClient, client: Caller, created: dict[str, Any]
+) -> None:
+    token_id = created["apiToken"]["id"]
+    before = node(gql, client.token, "apiToken", token_id, "name")
+
+    succeed(
+        gql,
+        client.token,
+        "updateApiToken",
+        TOKEN,
+        id=token_id,
+        input={"description": "Only this."},
+    )
+
+    seen = node(gql, client.token, "apiToken", token_id, "name description")
+    assert seen == {"name": before["name"], "description": "Only this."}
+
+
+def test_update_refuses_an_empty_name(
+    gql: GraphQLClient, client: Caller, created: dict[str, Any]
+) -> None:
+    token_id = created["apiToken"]["id"]
+    before = node(gql, client.token, "apiToken", token_id, "name")
+
+    answer = gql(
+        'mutation($id: ID!) { updateApiToken(id: $id, input: {name: ""})'
+        " { errors { field code } } }",
+        client.token,
+        {"id": token_id},
+    )
+
+    errors = answer["data"]["updateApiToken"]["errors"]
+    assert [error["field"] for error in errors] == [["input", "name"]]
+    assert node(gql, client.token, "apiToken", token_id, "name") == before
+
+
 def test_disable_stops_the_token_and_enable_restores_it(
     gql: GraphQLClient, client: Caller, created: dict[str, Any]
 ) -> None:

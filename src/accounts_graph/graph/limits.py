@@ -150,6 +150,12 @@ class OperationLimits(SchemaExtension):
         document = context.graphql_document
         assert document is not None
         errors = self.limiter.validate(schema, document)
+        # `operation_name` falls back to the first operation's; only the name the
+        # request gave (an init-only field Strawberry keeps privately) tells
+        # whether the caller chose.
+        chosen = getattr(context, "_provided_operation_name", None)
+        if not errors and chosen is None:
+            errors = _unnamed_choice(document)
         if not errors:
             self.cost, errors = self.limiter.check_cost(
                 schema, document, context.operation_name, context.variables
@@ -203,6 +209,25 @@ def _shape_rule(limits: QueryLimits) -> type[ASTValidationRule]:
             return SKIP
 
     return OperationShapeRule
+
+
+def _unnamed_choice(document: DocumentNode) -> list[GraphQLError]:
+    """Refuse to guess which of several operations a request means to run."""
+    operations = [
+        definition
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ]
+    if len(operations) < 2:
+        return []
+    return [
+        GraphQLError(
+            "The document holds several operations: say which to run with "
+            "'operationName'.",
+            nodes=operations,
+            extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
+        )
+    ]
 
 
 def _limit_error(

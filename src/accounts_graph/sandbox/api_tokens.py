@@ -46,13 +46,19 @@ ONE = "/api-tokens/{id}"
 SECRET_LENGTH = 40
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
+# An update changes the fields it sends (the spec's UpdateApiTokenDto requires
+# none); a name, when sent, may not be empty.
 UPDATE_RULES = {
-    "name": Text(True, 1, 0),
+    "name": Text(False, 1, 0),
     "description": Text(),
     "icon": Text(),
     "modules": refs(MODULE),
 }
-CREATE_RULES = {**UPDATE_RULES, "account": Ref(False, ACCOUNT)}
+CREATE_RULES = {
+    **UPDATE_RULES,
+    "name": Text(True, 1, 0),
+    "account": Ref(False, ACCOUNT),
+}
 
 _S = ApiTokenStatus
 LIVE = (_S.ACTIVE, _S.DISABLED)

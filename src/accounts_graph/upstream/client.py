@@ -292,8 +292,14 @@ class Session:
         self, collection: str, *, filter: str = "", select: str = ""
     ) -> list[dict[str, Any]]:
         """Fetch every object matching `filter`: the first page, then the others
-        concurrently (at most `PAGES_AT_ONCE` in flight)."""
-        first = await self.fetch_page(collection, filter=filter, select=select)
+        concurrently (at most `PAGES_AT_ONCE` in flight).
+
+        The pages are ordered by id: without a total order, pages fetched side
+        by side could repeat one object and skip another.
+        """
+        first = await self.fetch_page(
+            collection, filter=filter, select=select, order="id"
+        )
         if first.limit <= 0:
             return list(first.data)
         gate = asyncio.Semaphore(PAGES_AT_ONCE)
@@ -301,7 +307,7 @@ class Session:
         async def page_at(offset: int) -> Page:
             async with gate:
                 return await self.fetch_page(
-                    collection, filter=filter, select=select, offset=offset
+                    collection, filter=filter, select=select, order="id", offset=offset
                 )
 
         offsets = range(first.offset + first.limit, first.total, first.limit)
