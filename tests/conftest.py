@@ -42,6 +42,12 @@ def tokens(sandbox_app: Any) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def ops(tokens: dict[str, str]) -> str:
+    """The Operations demo token."""
+    return tokens["Operations"]
+
+
+@pytest.fixture(scope="session")
 def demo_accounts(sandbox_app: Any) -> dict[str, str]:
     """Role → account id of the demo tokens."""
     return {

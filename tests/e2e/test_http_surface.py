@@ -10,7 +10,7 @@ import pytest
 
 from accounts_graph.platform.resources import BUYER
 from tests.conftest import auth
-from tests.e2e.facades import PREFLIGHT, RequestCounter, counting, facade
+from tests.e2e.facades import PREFLIGHT, RequestCounter, facade
 from tests.e2e.mutation_cases import Caller, scratch_caller
 from tests.images import image
 from tests.sandbox.factories import forgotten, new_buyer, new_token, store_of
@@ -22,28 +22,6 @@ QUERY = "{ viewer { role } }"
 def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
     with forgotten(store_of(sandbox_app)):
         yield
-
-
-@pytest.fixture(scope="module")
-def counted(sandbox_app: Any) -> Iterator[tuple[RequestCounter, str]]:
-    with counting(sandbox_app) as pair:
-        yield pair
-
-
-@pytest.fixture(scope="module")
-def counter(counted: tuple[RequestCounter, str]) -> RequestCounter:
-    return counted[0]
-
-
-@pytest.fixture(scope="module")
-def http(counted: tuple[RequestCounter, str]) -> Iterator[httpx.Client]:
-    with facade(counted[1]) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def ops(tokens: dict[str, str]) -> str:
-    return tokens["Operations"]
 
 
 @pytest.fixture(scope="module")

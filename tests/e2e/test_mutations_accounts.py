@@ -28,11 +28,6 @@ def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module")
-def ops(tokens: dict[str, str]) -> str:
-    return tokens["Operations"]
-
-
 @pytest.fixture
 def account_id(rest: httpx.Client, ops: str) -> str:
     """An Enabled client account without a CDG."""

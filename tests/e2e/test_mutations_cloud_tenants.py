@@ -25,11 +25,6 @@ def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def ops(tokens: dict[str, str]) -> str:
-    return tokens["Operations"]
-
-
-@pytest.fixture(scope="module")
 def account_id(rest: httpx.Client, ops: str) -> str:
     return str(new_account(rest, auth(ops))["id"])
 

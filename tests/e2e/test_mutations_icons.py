@@ -40,11 +40,6 @@ def _forget_scratch(sandbox_app: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def ops(tokens: dict[str, str]) -> str:
-    return tokens["Operations"]
-
-
-@pytest.fixture(scope="module")
 def client(rest: httpx.Client, ops: str, sandbox_app: Any) -> Caller:
     return scratch_caller(rest, auth(ops), sandbox_app, "Client")
 

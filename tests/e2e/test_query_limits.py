@@ -1,7 +1,6 @@
 """Bounds on one operation: depth, aliases, tokens, page sizes and a cost budget,
 each refused while validating, before any request reaches the Accounts API."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -10,7 +9,7 @@ import pytest
 from accounts_graph.app import create_app
 from accounts_graph.settings import Settings
 from tests.conformance.test_regressions import codes
-from tests.e2e.facades import RequestCounter, counting, facade, post
+from tests.e2e.facades import RequestCounter, facade, post
 from tests.servers import running
 
 # account → users → user → accounts → users → user → …: three relation levels
@@ -27,30 +26,6 @@ def nested(levels: int, leaf: str = "id") -> str:
     for _ in range(levels // 3):
         inner = TURN % inner
     return '{ account(id: "%s") { ' + inner + " } }"
-
-
-@pytest.fixture(scope="module")
-def counted(sandbox_app: Any) -> Iterator[tuple[RequestCounter, str]]:
-    """The session's sandbox behind a counter, on its own port."""
-    with counting(sandbox_app) as counted:
-        yield counted
-
-
-@pytest.fixture(scope="module")
-def counter(counted: tuple[RequestCounter, str]) -> RequestCounter:
-    return counted[0]
-
-
-@pytest.fixture(scope="module")
-def http(counted: tuple[RequestCounter, str]) -> Iterator[httpx.Client]:
-    """A facade with the default limits over the counted sandbox."""
-    with facade(counted[1]) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def ops(tokens: dict[str, str]) -> str:
-    return tokens["Operations"]
 
 
 def refused_upstream_free(
