@@ -242,6 +242,16 @@ def main(argv: list[str] | None = None) -> None:
     for name in unknown_variables():
         logger.warning("Ignoring %s: no setting has that name", name)
     _check(settings)
+    if (
+        command == "serve"
+        and settings.upstream_url
+        and not (settings.jwt_key or settings.jwks_url)
+    ):
+        logger.warning(
+            "User tokens (JWTs) are not verified: set ACCOUNTS_GRAPH_JWKS_URL or "
+            "ACCOUNTS_GRAPH_JWT_KEY. Their unverified claims decide only early "
+            "refusals and what `viewer` reports; the upstream decides the rest."
+        )
     if command == "serve" and settings.workers > 1:
         _serve_workers(settings)
     elif command == "serve":

@@ -84,7 +84,12 @@ class GraphQLView(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; only an object is a request."""
-        decoded = super().decode_json(data)
+        try:
+            decoded = super().decode_json(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The body must be JSON in UTF-8.") from error
+        except RecursionError as error:
+            raise HTTPException(400, "The JSON is nested too deeply.") from error
         if isinstance(decoded, list):
             raise HTTPException(
                 400, "Batches are not accepted: send one operation per request."

@@ -31,7 +31,14 @@ def bound_socket(host: str, port: int) -> socket.socket:
     # for the client's delayed ACK: about 40 ms a request.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        # A busy port is an everyday mistake: one line, not a traceback.
+        raise SystemExit(
+            f"accounts-graph: cannot listen on {host}:{port}: {error.strerror}"
+        ) from error
     sock.listen(128)
     sock.set_inheritable(True)
     return sock

@@ -1,5 +1,6 @@
 """What a first outside user did to break the service, each kept as a test."""
 
+import json
 import logging
 from typing import Any
 
@@ -221,3 +222,80 @@ def test_the_named_one_of_several_operations_runs(
     ).json()
 
     assert answer["data"] == {"viewer": {"role": "CLIENT"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"query": "{ __typename } #\xff"}', "JSON in UTF-8"),
+        (
+            b'{"query": "{ __typename }", "variables": {"a": '
+            + b"[" * 3000
+            + b"]" * 3000
+            + b"}}",
+            "nested too deeply",
+        ),
+    ],
+)
+def test_a_body_that_cannot_be_decoded_is_a_clear_400(
+    facade_url: str, tokens: dict[str, str], body: bytes, message: str
+) -> None:
+    answer = httpx.post(
+        facade_url + "/graphql",
+        content=body,
+        headers={**auth(tokens["Client"]), "Content-Type": "application/json"},
+    )
+
+    assert answer.status_code == 400
+    assert message in answer.text
+
+
+UNSENDABLE = "cannot be sent to the Accounts API"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        # Past the 64 KiB a URL may have.
+        ("query($id: ID!) { account(id: $id) { id } }", {"id": "A" * 70_000}),
+        (
+            "query($ids: [ID!]) { accounts(filter: {id: {in: $ids}}) { totalCount } }",
+            {"ids": [f"ACC-{n:04d}-{n:04d}" for n in range(4_500)]},
+        ),
+        ("query($r: String) { accounts(rql: $r) { totalCount } }", {"r": "x" * 70_000}),
+    ],
+)
+def test_input_too_long_for_any_url_is_bad_user_input(
+    gql: GraphQLClient, tokens: dict[str, str], query: str, variables: dict[str, Any]
+) -> None:
+    body = gql(query, tokens["Operations"], variables)
+
+    assert codes(body) == {"BAD_USER_INPUT"}
+    assert UNSENDABLE in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query($v: ID!) { account(id: $v) { id } }",
+        "mutation($v: String!) { createUserGroup(input: {name: $v,"
+        ' accountId: "ACC-1671-0642", moduleIds: []}) { userGroup { id } } }',
+    ],
+)
+def test_a_lone_surrogate_is_bad_user_input_not_a_crash(
+    facade_url: str, tokens: dict[str, str], query: str
+) -> None:
+    # Only raw JSON can carry a lone surrogate (as the escape \ud800).
+    body = (
+        json.dumps({"query": query}).encode()[:-1] + b', "variables": {"v": "\\ud800"}}'
+    )
+
+    answer = httpx.post(
+        facade_url + "/graphql",
+        content=body,
+        headers={**auth(tokens["Operations"]), "Content-Type": "application/json"},
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert codes(answer.json()) == {"BAD_USER_INPUT"}
+    assert UNSENDABLE in answer.json()["errors"][0]["message"]

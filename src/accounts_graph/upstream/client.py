@@ -21,6 +21,7 @@ from accounts_graph.telemetry.upstream import upstream_call
 from accounts_graph.upstream.errors import (
     Overloaded,
     Unauthenticated,
+    Unsendable,
     UpstreamError,
     UpstreamStatusError,
     UpstreamUnavailable,
@@ -146,11 +147,14 @@ class Session:
         # Built on the base URL with the leading slashes stripped, it cannot leave
         # the upstream's origin, and redirects are not followed: the caller's
         # token goes there and nowhere else.
-        url = httpx.URL(
-            f"{self.http.base_url}{path.lstrip('/')}"
-            + (f"?{url_safe(query)}" if query else "")
-        )
         shown = template or path
+        try:
+            url = httpx.URL(
+                f"{self.http.base_url}{path.lstrip('/')}"
+                + (f"?{url_safe(query)}" if query else "")
+            )
+        except (httpx.InvalidURL, UnicodeError) as error:
+            raise _unsendable(method, shown) from error
         headers = self._headers(method, shown)
         secrets = [self.token or "", *_secrets_in(json), *_secrets_in(data)]
         deadline = time.monotonic() + self.policy.total_timeout
@@ -169,6 +173,9 @@ class Session:
                 cause: BaseException | None = error
             except Overloaded as error:
                 failure, cause = error, None
+            except UnicodeError as error:
+                # A JSON body with a lone surrogate: httpx cannot encode it.
+                raise _unsendable(method, shown) from error
             # Never sooner than a `Retry-After` asks; the jitter spreads the
             # callers told the same moment.
             wait = (failure.retry_after or 0) + self.policy.backoff_before(attempt)
@@ -313,6 +320,15 @@ class Session:
         offsets = range(first.offset + first.limit, first.total, first.limit)
         others = await asyncio.gather(*(page_at(offset) for offset in offsets))
         return [item for page in (first, *others) for item in page.data]
+
+
+def _unsendable(method: str, shown: str) -> Unsendable:
+    return Unsendable(
+        "The request cannot be sent to the Accounts API: a value is too long "
+        "(the whole URL is limited to 64 KiB) or is not valid Unicode text.",
+        method=method,
+        path=shown,
+    )
 
 
 def _body_of(

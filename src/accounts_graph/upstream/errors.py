@@ -20,6 +20,7 @@ are blanked out of it here, before anything else reads it.
 
 import math
 from collections.abc import Iterable
+from http import HTTPStatus
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -57,6 +58,14 @@ class UpstreamUnavailable(UpstreamError):
     code = "UPSTREAM_UNAVAILABLE"
 
 
+class Unsendable(UpstreamError):
+    """A request no HTTP server could be sent: a URL past the 64 KiB httpx
+    allows (a huge `in(...)` list, say), or text that is not Unicode (a lone
+    surrogate). The caller's input is at fault, so nothing is sent."""
+
+    code = "BAD_USER_INPUT"
+
+
 class UpstreamStatusError(UpstreamError):
     """An answer with an error status; `problem` is its problem-details body."""
 
@@ -69,7 +78,7 @@ class UpstreamStatusError(UpstreamError):
         path: str = "",
         retry_after: float | None = None,
     ) -> None:
-        title = problem.get("title") or str(status)
+        title = problem.get("title") or _phrase(status)
         detail = problem.get("detail")
         message = f"{status} {title}" + (f": {detail}" if detail else "")
         super().__init__(message, method=method, path=path, retry_after=retry_after)
@@ -174,3 +183,10 @@ def redact(value: Any, secrets: list[str]) -> Any:
     if isinstance(value, list):
         return [redact(item, secrets) for item in value]
     return value
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,62 @@
+"""What `accounts-graph` says when it cannot start, or starts with a risk."""
+
+import logging
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from accounts_graph.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """`main` configures logging for the process; give the suite its own back."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        yield taken.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["serve", "sandbox"])
+def test_a_busy_port_is_one_line_not_a_traceback(
+    busy_port: int, tmp_path: Path, command: str
+) -> None:
+    arguments = [command, "--port", str(busy_port), "--db", str(tmp_path / "db")]
+    if command == "serve":
+        arguments += ["--upstream", "http://127.0.0.1:9"]
+        arguments.remove("--db")
+        arguments.remove(str(tmp_path / "db"))
+
+    with pytest.raises(SystemExit) as exit:
+        main(arguments)
+
+    assert str(exit.value.code) == (
+        f"accounts-graph: cannot listen on 127.0.0.1:{busy_port}: "
+        "Address already in use"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "warned"),
+    [([], True), (["--jwks-url", "http://127.0.0.1:9/.well-known/jwks.json"], False)],
+)
+def test_serve_warns_when_it_cannot_verify_user_tokens(
+    busy_port: int, capfd: pytest.CaptureFixture[str], extra: list[str], warned: bool
+) -> None:
+    upstream = ["--upstream", "http://127.0.0.1:9"]
+    # The busy port stops it once past the warning.
+    with pytest.raises(SystemExit):
+        main(["serve", "--port", str(busy_port), *upstream, *extra])
+
+    assert ("User tokens (JWTs) are not verified" in capfd.readouterr().err) is warned
