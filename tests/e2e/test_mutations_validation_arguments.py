@@ -33,6 +33,20 @@ from tests.sandbox.factories import (
 )
 
 _SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+# What a tester found accepted: animation that sets a script URL, and an
+# external reference hidden behind a CSS escape.
+_SET_SCRIPT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><a>'
+    b'<set attributeName="href" to="javascript:alert(1)"/>'
+    b'<rect width="10" height="10"/></a></svg>'
+)
+_ANIMATE_SCRIPT = _SET_SCRIPT.replace(b"<set ", b"<animate ").replace(
+    b"to=", b"values="
+)
+_CSS_ESCAPE = (
+    b'<svg xmlns="http://www.w3.org/2000/svg">'
+    b"<style>rect{background:u\\72l(//evil.example/x)}</style></svg>"
+)
 NOT_IMAGES = {
     "text": b"just some text",
     "html": b"<html><body>hi</body></html>",
@@ -41,6 +55,9 @@ NOT_IMAGES = {
     "gif-polyglot": b"GIF89a<script>alert(1)</script>",
     "truncated-png": PNG[:-20],
     "script": _SCRIPT,
+    "svg-set-script": _SET_SCRIPT,
+    "svg-animate-script": _ANIMATE_SCRIPT,
+    "svg-css-escape": _CSS_ESCAPE,
 }
 
 

@@ -117,29 +117,89 @@ def test_write_on_a_stale_tag_is_409_and_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("condition", "status"),
+    ("lines", "status"),
     [
-        ("*", 200),
-        ("{tag}", 200),
-        ('"stale", {tag}', 200),
-        ("{bare}", 200),
-        ("W/{tag}", 409),
-        ('"stale"', 409),
-        ("", 409),
+        (["*"], 200),
+        (["{tag}"], 200),
+        (['"stale", {tag}'], 200),
+        (['"zzz",{tag} , "other"'], 200),
+        (['"stale"', "{tag}"], 200),
+        (["", "{tag}"], 200),
+        (["{bare}"], 200),
+        (['"with, comma", {tag}'], 200),
+        (["W/{tag}"], 409),
+        (['W/{tag}, "stale"'], 409),
+        (['"stale"'], 409),
+        (['"stale"', '"older"'], 409),
+        (["{tag}x"], 409),
+    ],
+    ids=[
+        "any",
+        "current",
+        "stale-then-current",
+        "current-among-several",
+        "current-on-a-second-line",
+        "empty-line-then-current",
+        "current-unquoted",
+        "quoted-comma-then-current",
+        "weak-current",
+        "weak-current-and-stale",
+        "stale",
+        "stale-on-two-lines",
+        "longer-than-current",
     ],
 )
-def test_if_match_forms(
-    condition: str, status: int, rest: httpx.Client, client: Actor
+def test_if_match_holds_when_any_listed_tag_matches_strongly(
+    lines: list[str],
+    status: int,
+    rest: httpx.Client,
+    client: Actor,
+    sandbox_app: Any,
 ) -> None:
     path = f"/user-groups/{new_group(rest, client.headers)['id']}"
     tag = rest.get(path, headers=client.headers).headers["ETag"]
-    header = condition.format(tag=tag, bare=tag.strip('"'))
+    conditions = [line.format(tag=tag, bare=tag.strip('"')) for line in lines]
+    before = snapshot(store_of(sandbox_app), USER_GROUP)
 
     answer = rest.put(
-        path, json={"name": "Renamed"}, headers={**client.headers, "If-Match": header}
+        path,
+        json={"name": "Renamed"},
+        headers=[*client.headers.items(), *(("If-Match", c) for c in conditions)],
     )
 
     assert answer.status_code == status, answer.text
+    after = snapshot(store_of(sandbox_app), USER_GROUP)
+    if status == 200:
+        assert answer.headers["ETag"] != tag
+        assert ok(rest.get(path, headers=client.headers))["name"] == "Renamed"
+    else:
+        assert "If-Match" in answer.json()["detail"]
+        assert after == before
+
+
+@pytest.mark.parametrize("condition", ["", ",", ", ,"])
+def test_an_empty_if_match_is_400_and_changes_nothing(
+    condition: str, rest: httpx.Client, client: Actor, sandbox_app: Any
+) -> None:
+    group = f"/user-groups/{new_group(rest, client.headers)['id']}"
+    token = f"/api-tokens/{new_token(rest, client.headers)['id']}"
+    groups, tokens = (
+        snapshot(store_of(sandbox_app), USER_GROUP),
+        snapshot(store_of(sandbox_app), API_TOKEN),
+    )
+    conditional = {**client.headers, "If-Match": condition}
+
+    answers = [
+        rest.put(group, json={"name": "Renamed"}, headers=conditional),
+        rest.delete(group, headers=conditional),
+        rest.post(token + "/disable", headers=conditional),
+    ]
+
+    for answer in answers:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["detail"].startswith("If-Match is empty")
+    assert snapshot(store_of(sandbox_app), USER_GROUP) == groups
+    assert snapshot(store_of(sandbox_app), API_TOKEN) == tokens
 
 
 def test_delete_and_actions_on_a_stale_tag_are_409(

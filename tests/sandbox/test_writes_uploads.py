@@ -72,6 +72,22 @@ _REFUSED = {
         b'<svg xmlns="http://www.w3.org/2000/svg">'
         b"<style>@import url(https://evil.example/x.css);</style></svg>"
     ),
+    # Animation sets an attribute to what no check of it as written sees; a CSS
+    # escape hides `url(`.
+    "set-javascript": (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><a>'
+        b'<set attributeName="href" to="javascript:alert(1)"/>'
+        b'<rect width="10" height="10"/></a></svg>'
+    ),
+    "animate-javascript": (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><a>'
+        b'<animate attributeName="href" values="javascript:alert(1)"/>'
+        b'<rect width="10" height="10"/></a></svg>'
+    ),
+    "css-escape": (
+        b'<svg xmlns="http://www.w3.org/2000/svg">'
+        b"<style>rect{background:u\\72l(//evil.example/x)}</style></svg>"
+    ),
 }
 
 

@@ -4,10 +4,13 @@ name, declared type or first few bytes.
 Raster images (PNG, JPEG, GIF, WebP) must decode with Pillow within a size an
 icon needs; a signature followed by anything else (`GIF89a<script>…`) does not
 decode and is refused. An SVG must parse as XML with an `<svg>` root and may
-neither script nor load anything. What is served back is still sent with
+neither script, animate, carry a style sheet nor load anything; what it may
+hold is checked as a browser would read it (character references, CSS escapes,
+the whitespace a URL parser skips). What is served back is still sent with
 `nosniff` and a sandboxing CSP, because a valid image may carry trailing bytes.
 """
 
+import html
 import io
 import re
 import xml.etree.ElementTree as ElementTree
@@ -30,7 +33,37 @@ NOT_AN_IMAGE = "The file is not a PNG, JPEG, GIF, WebP or SVG image."
 # Declarations can define entities (billion laughs) or pull external files;
 # processing instructions can attach style sheets: an icon needs neither.
 _FORBIDDEN_MARKUP = re.compile(rb"<!DOCTYPE|<!ENTITY|<\?(?!xml\s)", re.IGNORECASE)
-_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?(?!#)|@import", re.IGNORECASE)
+# An icon may point at its own parts (`fill="url(#gradient)"`), nothing else;
+# `image-set("…")` loads without `url(` and IE ran `expression(…)`.
+_EXTERNAL_URL = re.compile(
+    r"url\(\s*['\"]?(?!#)|image-set\(|@import|expression\(", re.IGNORECASE
+)
+# Animation can set any attribute to any value (`<set attributeName="href"
+# to="javascript:…">`), out of reach of a check of the attributes as written;
+# style sheets hide what they load behind CSS escapes. An icon needs neither.
+_FORBIDDEN_ELEMENTS = frozenset(
+    {
+        "script",
+        "foreignObject",
+        "style",
+        "set",
+        "animate",
+        "animateColor",
+        "animateMotion",
+        "animateTransform",
+        "discard",
+    }
+)
+# HTML elements are not drawn in an SVG, but an <img> fetches and a <script>
+# runs wherever it stands.
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+# Presentation attributes and `style` are read as CSS, where `u\72l(` is
+# `url(`: values are checked as CSS reads them, and `style` (where an icon
+# never needs one) may hold no escape at all.
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
+# What a URL parser skips before reading the scheme, or anywhere in it.
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_SCHEME = re.compile(r"javascript:|data:|vbscript:")
 # Only to say why a file that claims to be an image is refused: Pillow decides.
 _SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 _UNDECODABLE = "The file starts like an image but does not decode as one."
@@ -111,19 +144,39 @@ def _svg_problem(data: bytes) -> str | None:
 
 def _element_problem(element: ElementTree.Element) -> str | None:
     tag = _local(element.tag)
-    if tag in ("script", "foreignObject"):
+    if tag in _FORBIDDEN_ELEMENTS:
         return f"The SVG contains a <{tag}> element."
+    if element.tag.startswith(_XHTML):
+        return f"The SVG contains an HTML <{tag}> element."
     for name, value in element.attrib.items():
-        attribute = _local(name)
-        if attribute.lower().startswith("on"):
-            return f"The SVG has an event handler attribute ({attribute})."
-        if attribute == "href" and not value.strip().startswith("#"):
-            return "The SVG refers to an external resource."
-        if attribute == "style" and _EXTERNAL_URL.search(value):
-            return "The SVG style loads an external resource."
-    if tag == "style" and _EXTERNAL_URL.search(element.text or ""):
-        return "The SVG style loads an external resource."
+        problem = _attribute_problem(_local(name), value)
+        if problem is not None:
+            return problem
     return None
+
+
+def _attribute_problem(attribute: str, value: str) -> str | None:
+    if attribute.lower().startswith("on"):
+        return f"The SVG has an event handler attribute ({attribute})."
+    decoded = _CSS_ESCAPE.sub(_unescape_css, html.unescape(value))
+    if _SCRIPT_SCHEME.search(_IGNORED_IN_URLS.sub("", decoded).lower()):
+        return f"The SVG has a script or data URL in an attribute ({attribute})."
+    if attribute in ("href", "src") and not value.strip().startswith("#"):
+        return "The SVG refers to an external resource."
+    if _EXTERNAL_URL.search(decoded):
+        return f"The SVG loads an external resource ({attribute})."
+    if attribute == "style" and "\\" in value:
+        return "The SVG style has a CSS escape."
+    return None
+
+
+def _unescape_css(match: re.Match[str]) -> str:
+    """Read one CSS escape (`\\72 ` or `\\r`) as the character it stands for."""
+    code, literal = match.groups()
+    if code is None:
+        return literal
+    point = int(code, 16)
+    return chr(point) if 0 < point <= 0x10FFFF else "\ufffd"
 
 
 def _local(name: str) -> str:

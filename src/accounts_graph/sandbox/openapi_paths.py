@@ -270,7 +270,10 @@ def declare_preconditions(doc: Doc) -> None:
         "in": "header",
         "required": False,
         "schema": {"type": "string"},
-        "description": "Write only if the object still has this ETag (else 409).",
+        "description": (
+            "Write only if the object still has one of these ETags, or any with"
+            " `*` (else 409; weak tags never match; an empty header is 400)."
+        ),
     }
     for path, method, operation in operations(doc):
         if not _ONE_OBJECT.match(path.removeprefix(API)) or path.endswith("/icon"):

@@ -34,7 +34,7 @@ from accounts_graph.sandbox.context import (
     fetch_visible,
     sandbox_of,
 )
-from accounts_graph.sandbox.preconditions import run_if_match
+from accounts_graph.sandbox.preconditions import condition_of, run_if_match
 from accounts_graph.sandbox.problems import ApiProblem
 from accounts_graph.sandbox.rql import RqlError, parse_query
 from accounts_graph.sandbox.shaping import Selection, shape
@@ -179,9 +179,9 @@ def endpoint(
     async def handler(request: Request) -> Response:
         caller = await run_in_threadpool(caller_for, request, method, template)
         select = _select_of(request)
+        condition = condition_of(request.headers)
         data, upload = await read_body(request, body)
         write = Write(request, sandbox_of(request), caller, data, upload, select)
-        condition = request.headers.get("if-match")
         if locate is None or condition is None:
             return await run_in_threadpool(action, write)
         return await run_in_threadpool(
