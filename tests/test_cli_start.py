@@ -60,3 +60,16 @@ def test_serve_warns_when_it_cannot_verify_user_tokens(
         main(["serve", "--port", str(busy_port), *upstream, *extra])
 
     assert ("User tokens (JWTs) are not verified" in capfd.readouterr().err) is warned
+
+
+def test_serve_shows_no_credentials_of_the_upstream_url(
+    busy_port: int, capfd: pytest.CaptureFixture[str]
+) -> None:
+    upstream = "http://robot:s3cr3t-pass@127.0.0.1:9/base"
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--port", str(busy_port), "--upstream", upstream])
+
+    shown = capfd.readouterr()
+    assert "upstream Accounts API: http://***@127.0.0.1:9/base" in shown.out
+    assert "s3cr3t-pass" not in shown.out + shown.err

@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
 
@@ -27,13 +28,22 @@ from accounts_graph.telemetry.logs import configure_logging
 logger = logging.getLogger("accounts_graph")
 
 
+def _without_credentials(url: str) -> str:
+    """The URL as it may be shown: a user and password in it become `***`."""
+    parsed = urlsplit(url)
+    if not (parsed.username or parsed.password):
+        return url
+    host = parsed.netloc.rpartition("@")[2]
+    return urlunsplit(parsed._replace(netloc=f"***@{host}"))
+
+
 def _print_banner(
     settings: Settings, upstream: str, tokens: list[dict[str, str]]
 ) -> None:
     print(f"accounts-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql")
     if settings.workers > 1:
         print(f"  {settings.workers} worker processes")
-    print(f"  upstream Accounts API: {upstream}")
+    print(f"  upstream Accounts API: {_without_credentials(upstream)}")
     if tokens:
         print("  demo tokens (send as 'Authorization: Bearer <token>'):")
         for token in tokens:

@@ -6,6 +6,7 @@ values, `argparse` flags and a Markdown table. `settings.py` holds the table.
 """
 
 import argparse
+import math
 import re
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -204,6 +205,9 @@ class Row:
                 )
             value = canonical[str(value).lower()]
         if isinstance(value, int | float) and not isinstance(value, bool):
+            # nan passes every comparison below, and inf is no timeout at all.
+            if not math.isfinite(value):
+                raise SettingError(f"{source}: expected a finite number, got {value}")
             if spec.minimum is not None and value < spec.minimum:
                 raise SettingError(f"{source}: must be at least {spec.minimum:g}")
             if spec.maximum is not None and value > spec.maximum:

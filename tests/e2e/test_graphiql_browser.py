@@ -127,3 +127,10 @@ def test_graphiql_runs_a_query_with_the_demo_token_from_loopback_only(
     assert any("/graphiql-assets/graphiql/graphiql.min.js" in u for u in traffic.urls)
     assert traffic.elsewhere == []
     assert traffic.errors == []
+    # The run is in GraphiQL's history, its token nowhere in the browser.
+    stored: dict[str, str] = browser_page.evaluate(
+        "() => Object.fromEntries(Object.entries(window.localStorage))"
+    )
+    assert "viewer" in stored.get("graphiql:queries", "")
+    secret = tokens["Client"].split(":")[-1]
+    assert not [key for key, value in stored.items() if secret in value]

@@ -268,3 +268,27 @@ def test_malformed_token_is_refused_before_any_upstream_request(
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
     assert body["extensions"]["upstream"]["requests"] == 0
     assert header.split(b" ", 1)[1].decode("latin-1") not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        # An unbalanced term: the real sandbox's 400 quotes the RQL back.
+        (
+            "query($r: String) { buyers(rql: $r) { totalCount } }",
+            {"r": "eq(name,idt:TKN-0172-4326:PXuLk2cVf8m1Qz0aTn5Yw7Rb"},
+        ),
+        # A token pasted as an id: the sandbox's 404 quotes the id back.
+        (
+            "query($id: ID!) { buyer(id: $id) { id } }",
+            {"id": "idt:TKN-0172-4326:PXuLk2cVf8m1Qz0aTn5Yw7Rb"},
+        ),
+    ],
+)
+def test_a_credential_the_upstream_quotes_back_is_redacted(
+    gql: Any, tokens: dict[str, str], query: str, variables: dict[str, Any]
+) -> None:
+    body = gql(query, tokens["Operations"], variables)
+
+    assert body["errors"]
+    assert "PXuLk2cVf8m1Qz0aTn5Yw7Rb" not in str(body)

@@ -240,3 +240,46 @@ def test_upstream_timeout_is_counted_as_such(tokens: dict[str, str]) -> None:
     timeout = {"method": "GET", "status": "timeout"}
     endpoint = f"{API}/api-tokens/{{id}}"
     assert sample_value(text, UPSTREAM, endpoint=endpoint, **timeout) == 1
+
+
+def test_requests_refused_by_the_http_rules_are_client_errors(
+    facade: httpx.Client, tokens: dict[str, str]
+) -> None:
+    headers = auth(tokens["Client"])
+    refused = [
+        # A GET without its cross-site preflight header.
+        facade.get("/graphql", params={"query": "{ __typename }"}, headers=headers),
+        # A mutation over GET.
+        facade.get(
+            "/graphql",
+            params={
+                "query": 'mutation { disableBuyer(id: "BUY-0000-0000") { errors'
+                " { message } } }"
+            },
+            headers={**headers, "GraphQL-Require-Preflight": "1"},
+        ),
+        # No query at all.
+        facade.post("/graphql", json={"nothing": 1}, headers=headers),
+    ]
+    unknown = facade.post(
+        "/graphql",
+        json={"query": "{ __typename }", "operationName": "Nope"},
+        headers=headers,
+    )
+
+    assert [answer.status_code for answer in refused] == [400, 405, 400]
+    assert unknown.json()["errors"][0]["extensions"]["code"] == (
+        "GRAPHQL_VALIDATION_FAILED"
+    )
+    scrape = facade.get("/metrics").text
+    assert "INTERNAL_SERVER_ERROR" not in label_values(scrape, "outcome")
+    assert (
+        sample_value(
+            scrape,
+            OPERATIONS,
+            operation="anonymous",
+            type="unknown",
+            outcome="BAD_REQUEST",
+        )
+        == 3
+    )

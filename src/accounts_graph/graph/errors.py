@@ -5,6 +5,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from accounts_graph.platform.tokens import redact_credentials
 from accounts_graph.upstream.errors import UpstreamError, UpstreamStatusError
 
 
@@ -44,7 +45,12 @@ def unauthenticated(*, token_sent: bool = False) -> FacadeError:
 
 
 def not_found(kind: str, object_id: str) -> FacadeError:
-    return FacadeError(f"{kind} {object_id} was not found.", ErrorCode.NOT_FOUND)
+    # The id is the caller's text: a pasted token is not quoted back, and a
+    # 70 KB one is not repeated whole.
+    shown = redact_credentials(object_id)
+    if len(shown) > 64:
+        shown = shown[:64] + "…"
+    return FacadeError(f"{kind} {shown} was not found.", ErrorCode.NOT_FOUND)
 
 
 def from_upstream(error: UpstreamError) -> FacadeError:

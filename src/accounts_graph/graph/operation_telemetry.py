@@ -8,13 +8,19 @@ from collections.abc import Iterator
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
 from strawberry.types import ExecutionContext
 
 from accounts_graph.graph.outcomes import with_code
 from accounts_graph.telemetry import current_telemetry
 
 ANONYMOUS = "anonymous"
+BAD_REQUEST = "BAD_REQUEST"
 UNKNOWN = "unknown"
 
 
@@ -47,6 +53,17 @@ class OperationTelemetry(SchemaExtension):
             # A limiter that parses the query itself raises its syntax error
             # here, before the operation has a result.
             outcome = _code_of(error)
+            raise
+        except CannotGetOperationTypeError:
+            # An operation name the document does not hold: answered as a
+            # validation error.
+            outcome = "GRAPHQL_VALIDATION_FAILED"
+            raise
+        except (InvalidOperationTypeError, MissingQueryError):
+            # Refused by the HTTP rules (no query, a mutation over GET, a
+            # request without its cross-site preflight): the client's mistake,
+            # answered with a 4xx, never counted as a server's.
+            outcome = BAD_REQUEST
             raise
         finally:
             _finish_span(span, name, kind, outcome)

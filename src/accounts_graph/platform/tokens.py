@@ -45,3 +45,21 @@ def bearer_of(authorization: str | None) -> str | None:
 
 def looks_like_jwt(token: str) -> bool:
     return token.count(".") == 2 and not token.startswith("idt:")
+
+
+# What a credential looks like in text: a bearer value, a platform API token's
+# secret, a JWT. No message of ours quotes one; these catch one that slips in
+# anyway (an exception quoting a header, a caller's token pasted into a filter
+# and echoed by the upstream).
+_CREDENTIALS = re.compile(
+    r"(?i)(bearer\s+)\S+"
+    r"|(idt:TKN-[0-9-]+:)\S+"
+    r"|eyJ[\w-]+\.[\w-]+\.[\w-]*"
+)
+
+
+def redact_credentials(text: str) -> str:
+    """Replace bearer tokens, platform API tokens' secrets and JWTs in `text`."""
+    return _CREDENTIALS.sub(
+        lambda m: (m.group(1) or m.group(2) or "") + "[redacted]", text
+    )

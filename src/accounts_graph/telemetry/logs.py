@@ -7,13 +7,13 @@ handlers of its own.
 
 import logging
 import logging.config
-import re
 import time
 from typing import Any
 
 import orjson
 from opentelemetry import trace
 
+from accounts_graph.platform.tokens import redact_credentials as redact
 from accounts_graph.telemetry.request_id import current_request_id
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -29,18 +29,6 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     # uvicorn's duplicate of the message with ANSI colours.
     "color_message",
 }
-# No line of ours carries a credential; these catch one that slips into a
-# message anyway (an exception text quoting a header, a library's debug line).
-_SECRETS = re.compile(
-    r"(?i)(bearer\s+)\S+"
-    r"|(idt:TKN-[0-9-]+:)\S+"
-    r"|eyJ[\w-]+\.[\w-]+\.[\w-]*"
-)
-
-
-def redact(text: str) -> str:
-    """Replace bearer tokens, platform API tokens and JWTs in `text`."""
-    return _SECRETS.sub(lambda m: (m.group(1) or m.group(2) or "") + "[redacted]", text)
 
 
 class RequestContextFilter(logging.Filter):

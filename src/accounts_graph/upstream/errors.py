@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
+from accounts_graph.platform.tokens import redact_credentials
+
 REDACTED = "[redacted]"
 
 
@@ -171,13 +173,12 @@ def error_for_status(
 
 
 def redact(value: Any, secrets: list[str]) -> Any:
-    """Return `value` (JSON) with every occurrence of a secret blanked out."""
-    if not secrets:
-        return value
+    """Return `value` (JSON) with every occurrence of a secret, and anything
+    that looks like a credential, blanked out."""
     if isinstance(value, str):
         for secret in secrets:
             value = value.replace(secret, REDACTED)
-        return value
+        return redact_credentials(value)
     if isinstance(value, dict):
         return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
     if isinstance(value, list):

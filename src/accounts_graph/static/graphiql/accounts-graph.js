@@ -21,6 +21,50 @@
     "",
   ].join("\n");
 
+  // GraphiQL's history keeps each run's headers, the token among them, even
+  // with shouldPersistHeaders off: every value it stores passes through here
+  // and leaves without any `headers` field.
+  function withoutHeaders(node) {
+    if (Array.isArray(node)) {
+      node.forEach(withoutHeaders);
+    } else if (node && typeof node === "object") {
+      delete node.headers;
+      Object.keys(node).forEach(function (key) {
+        withoutHeaders(node[key]);
+      });
+    }
+    return node;
+  }
+
+  var NAMESPACE = "graphiql:";
+  var storage = {
+    getItem: function (key) {
+      return window.localStorage.getItem(key);
+    },
+    setItem: function (key, value) {
+      var kept = value;
+      try {
+        kept = JSON.stringify(withoutHeaders(JSON.parse(value)));
+      } catch (notJson) {
+        kept = value;
+      }
+      window.localStorage.setItem(key, kept);
+    },
+    removeItem: function (key) {
+      window.localStorage.removeItem(key);
+    },
+    clear: function () {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf(NAMESPACE) === 0) window.localStorage.removeItem(key);
+      });
+    },
+    get length() {
+      return Object.keys(window.localStorage).filter(function (key) {
+        return key.indexOf(NAMESPACE) === 0;
+      }).length;
+    },
+  };
+
   var endpoint = window.location.origin + window.location.pathname;
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
@@ -33,6 +77,7 @@
       isHeadersEditorEnabled: true,
       // Tokens stay out of the browser's storage.
       shouldPersistHeaders: false,
+      storage: storage,
     }),
   );
 })();
