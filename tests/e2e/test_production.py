@@ -10,14 +10,14 @@ import pytest
 from accounts_graph.cli import _parser
 from accounts_graph.settings import Settings
 from tests.conformance.test_regressions import codes
-from tests.e2e.facades import facade, post
+from tests.e2e.facades import RequestCounter, facade, post
 
 REAL_NAMES = ("account", "accounts", "ACTIVE", "status", "first")
 
 
 @pytest.fixture(scope="module")
-def production(sandbox_url: str) -> Iterator[httpx.Client]:
-    with facade(sandbox_url, production=True) as http:
+def production(counted: tuple[RequestCounter, str]) -> Iterator[httpx.Client]:
+    with facade(counted[1], production=True) as http:
         yield http
 
 
@@ -87,6 +87,57 @@ def test_introspection_is_refused_in_production(
     assert codes(body) == {"GRAPHQL_VALIDATION_FAILED"}
     assert "introspection has been disabled" in body["errors"][0]["message"]
     assert body["extensions"]["upstream"]["requests"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ _service { sdl } }",
+        "{ viewer { role } _service { sdl } }",
+        "{ s: _service { sdl } }",
+        "query { ...F } fragment F on Query { _service { sdl } }",
+        "query { ... on Query { _service { sdl } } }",
+    ],
+)
+@pytest.mark.parametrize("role", ["Client", None])
+def test_the_subgraph_sdl_is_refused_in_production(
+    production: httpx.Client,
+    counter: RequestCounter,
+    tokens: dict[str, str],
+    query: str,
+    role: str | None,
+) -> None:
+    before = counter.count
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+
+    response = production.post("/graphql", json={"query": query}, headers=headers)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None
+    assert codes(body) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert "export-schema --federation" in body["errors"][0]["message"]
+    assert "@key" not in response.text and "type Account" not in response.text
+    assert body["extensions"]["upstream"]["requests"] == 0
+    assert counter.count == before
+
+
+def test_entities_still_answer_a_gateway_in_production(
+    production: httpx.Client, client: str, demo_accounts: dict[str, str]
+) -> None:
+    account = demo_accounts["Client"]
+    query = (
+        "query($r: [_Any!]!) { _entities(representations: $r) "
+        "{ ... on Account { id name } } }"
+    )
+
+    body = post(
+        production, query, client, {"r": [{"__typename": "Account", "id": account}]}
+    )
+
+    assert "errors" not in body, body
+    [found] = body["data"]["_entities"]
+    assert found["id"] == account and found["name"]
 
 
 def test_typename_still_answers_in_production(

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,15 +115,9 @@ def agreements_url(agreements: list[AgreementRecord]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def supergraph(
-    node_tools: Path,
-    recorded: RecordedFacade,
-    agreements_url: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Path:
-    """The supergraph of accounts-graph (its exported SDL) and the agreements."""
-    folder = tmp_path_factory.mktemp("federation")
+def compose(folder: Path, accounts_url: str, agreements_url: str) -> Path:
+    """Compose the supergraph of accounts-graph (its exported SDL, never its
+    `_service`) at `accounts_url` and the agreements subgraph; return its file."""
     accounts_sdl = folder / "accounts.graphql"
     accounts_sdl.write_text(
         subprocess.run(
@@ -138,7 +133,7 @@ def supergraph(
     composed = node_run(
         "node",
         "federation/compose.mjs",
-        f"accounts={recorded.url}/graphql={accounts_sdl}",
+        f"accounts={accounts_url}/graphql={accounts_sdl}",
         f"agreements={agreements_url}/graphql={agreements_sdl}",
     )
     assert composed.returncode == 0, composed.stderr
@@ -147,9 +142,10 @@ def supergraph(
     return path
 
 
-@pytest.fixture(scope="session")
-def gateway_url(supergraph: Path) -> Iterator[str]:
-    """An Apollo Gateway process over the supergraph; its URL once it listens."""
+@contextmanager
+def gateway(supergraph: Path) -> Iterator[str]:
+    """Run an Apollo Gateway process over the supergraph; yield its URL once it
+    listens."""
     log = supergraph.with_name("gateway.log")
     with log.open("w") as stderr:
         process = subprocess.Popen(
@@ -170,6 +166,25 @@ def gateway_url(supergraph: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def supergraph(
+    node_tools: Path,
+    recorded: RecordedFacade,
+    agreements_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """The supergraph of accounts-graph (its exported SDL) and the agreements."""
+    folder = tmp_path_factory.mktemp("federation")
+    return compose(folder, recorded.url, agreements_url)
+
+
+@pytest.fixture(scope="session")
+def gateway_url(supergraph: Path) -> Iterator[str]:
+    """An Apollo Gateway process over the supergraph."""
+    with gateway(supergraph) as url:
+        yield url
 
 
 def lay_out(folder: Path) -> Path:

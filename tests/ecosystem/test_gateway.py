@@ -11,8 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
+from accounts_graph.app import create_app
+from accounts_graph.settings import Settings
 from tests.ecosystem.agreements import AgreementRecord
-from tests.ecosystem.conftest import RecordedFacade, node_run
+from tests.ecosystem.conftest import RecordedFacade, compose, gateway, node_run
+from tests.servers import running
 
 AGREEMENTS_WITH_ACCOUNTS = """
 query AgreementsWithAccounts {
@@ -134,6 +137,36 @@ def test_without_a_token_accounts_graph_answers_unauthenticated(
     assert body["data"] is None or body["data"]["accounts"] is None
     [error] = body["errors"]
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.usefixtures("node_tools")
+def test_in_production_the_gateway_composes_offline_and_resolves_entities(
+    sandbox_url: str,
+    agreements_url: str,
+    agreements: list[AgreementRecord],
+    tokens: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    production = create_app(
+        sandbox_url, settings=Settings(production=True), identity_ttl=3600
+    )
+    with running(production) as accounts_url:
+        refused = httpx.post(
+            f"{accounts_url}/graphql",
+            json={"query": "{ _service { sdl } }"},
+            headers={"Authorization": f"Bearer {tokens['Operations']}"},
+            timeout=30,
+        ).json()
+        supergraph = compose(tmp_path, accounts_url, agreements_url)
+        with gateway(supergraph) as gateway_url:
+            body = _through(gateway_url, AGREEMENTS_WITH_ACCOUNTS, tokens["Operations"])
+
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "errors" not in body, body["errors"]
+    found = body["data"]["agreements"]
+    assert [a["account"]["id"] for a in found] == [r.account_id for r in agreements]
+    assert all(a["account"]["name"] for a in found)
 
 
 @pytest.mark.usefixtures("node_tools")

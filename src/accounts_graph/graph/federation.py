@@ -78,7 +78,13 @@ class SubgraphSchema(strawberry.federation.Schema):
             for index, item in enumerate(representations)
             if (error := self._refusal(item)) is not None
         }
-        valid = [item for i, item in enumerate(representations) if i not in refused]
+        # Copies: Strawberry pops `__typename` from each, and one variable listed
+        # twice (`[$a, $a]`) is one dict twice.
+        valid = [
+            cast(FederationAny, dict(cast(dict[str, Any], item)))
+            for i, item in enumerate(representations)
+            if i not in refused
+        ]
         resolved = iter(super().entities_resolver(info, valid))
 
         return [

@@ -3,7 +3,8 @@
 Depth and aliases are properties of the document: validation rules, cached with
 the rest of validation by document. Page sizes and the cost budget depend on the
 variables too, so they are checked right after, on every request, still before
-execution. Production mode adds the rule that refuses introspection and leaves
+execution. Production mode adds the rules that refuse introspection and the
+subgraph SDL (`_service`, the same schema by another name), and leaves
 "Did you mean …" suggestions out of validation errors.
 """
 
@@ -23,6 +24,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationRule,
     specified_rules,
     validate,
 )
@@ -34,8 +36,14 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from accounts_graph.graph.connection import MAX_PAGE
-from accounts_graph.graph.cost import operation_cost
+from accounts_graph.graph.cost import Cost, operation_cost
 from accounts_graph.graph.errors import ErrorCode
+
+# The Federation field that answers the subgraph's SDL.
+SERVICE = "_service"
+
+# Representations in one `_entities` call, in pages of the largest page size.
+REPRESENTATION_PAGES = 10
 
 # Distinct documents whose validation is remembered; clients send the same few.
 VALIDATION_CACHE_SIZE = 256
@@ -65,7 +73,7 @@ class Limiter:
         self.limits = limits
         extra: list[type[ASTValidationRule]] = [_shape_rule(limits)]
         if limits.production:
-            extra.append(NoSchemaIntrospectionCustomRule)
+            extra += [NoSchemaIntrospectionCustomRule, NoSubgraphSdlRule]
         # Strawberry's own rules for its `Maybe` and `@oneOf` inputs go last, as
         # its own validation step adds them.
         self.rules: tuple[type[ASTValidationRule], ...] = (
@@ -103,24 +111,52 @@ class Limiter:
         cost = operation_cost(
             schema, operation, fragments, variables, self.limits.max_page_size
         )
-        if cost.bad_pages:
-            return cost.total, cost.bad_pages
+        if cost.out_of_bounds:
+            return cost.total, cost.out_of_bounds
         if cost.total > self.limits.max_cost:
-            return cost.total, [_too_costly(operation, cost.total, self.limits)]
-        return cost.total, []
+            return cost.total, [_too_costly(operation, cost, self.limits)]
+        most = max_representations(self.limits.max_page_size)
+        return cost.total, [
+            _too_many_representations(node, count, most)
+            for node, count in cost.entities
+            if count > most
+        ]
+
+
+def max_representations(max_page_size: int) -> int:
+    """Return how many representations one `_entities` call may carry.
+
+    Even when they select little, each page of ids of one type is one upstream
+    request: ten pages bound a call to ten requests per type.
+    """
+    return REPRESENTATION_PAGES * max_page_size
+
+
+def _too_many_representations(node: FieldNode, count: int, most: int) -> GraphQLError:
+    return GraphQLError(
+        f"'_entities' takes at most {most:,} representations; {count:,} were "
+        "sent: split them across requests.",
+        nodes=[node],
+        extensions={
+            "code": ErrorCode.QUERY_TOO_COSTLY.value,
+            "representations": count,
+            "maxRepresentations": most,
+        },
+    )
 
 
 def _too_costly(
-    operation: OperationDefinitionNode, cost: int, limits: QueryLimits
+    operation: OperationDefinitionNode, cost: Cost, limits: QueryLimits
 ) -> GraphQLError:
+    advice = "fewer representations per '_entities' call, " if cost.entities else ""
     return GraphQLError(
-        f"The operation may return up to {cost:,} objects, over the budget of "
-        f"{limits.max_cost:,}: ask for smaller pages ('first', 'last') or fewer "
-        "nested lists (a list without 'first' counts as a default page).",
+        f"The operation may return up to {cost.total:,} objects, over the budget "
+        f"of {limits.max_cost:,}: ask for {advice}smaller pages ('first', 'last') "
+        "or fewer nested lists (a list without 'first' counts as a default page).",
         nodes=[operation],
         extensions={
             "code": ErrorCode.QUERY_TOO_COSTLY.value,
-            "cost": cost,
+            "cost": cost.total,
             "maxCost": limits.max_cost,
         },
     )
@@ -167,6 +203,27 @@ class OperationLimits(SchemaExtension):
         if self.cost is None:
             return {}
         return {"cost": {"estimate": self.cost, "max": self.limiter.limits.max_cost}}
+
+
+class NoSubgraphSdlRule(ValidationRule):
+    """Refuse `_service` on the query root: its SDL describes the whole schema.
+
+    In production a gateway composes from `export-schema --federation` instead.
+    """
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        parent = self.context.get_parent_type()
+        if node.name.value != SERVICE or parent is not self.context.schema.query_type:
+            return
+        self.report_error(
+            GraphQLError(
+                "The subgraph SDL ('_service') is not served in production: "
+                "compose the supergraph from `accounts-graph export-schema "
+                "--federation`.",
+                nodes=[node],
+                extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
+            )
+        )
 
 
 def _shape_rule(limits: QueryLimits) -> type[ASTValidationRule]:
