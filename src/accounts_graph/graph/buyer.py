@@ -1,10 +1,9 @@
 """Buyers: the entities of a client that receive SoftwareOne's invoices."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import (
     Address,
     Audit,
@@ -26,12 +25,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
-from accounts_graph.graph.relations import children, reference
+from accounts_graph.graph.relations import children, reference, references
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import BUYER, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.seller import Seller
+    pass
 
 BuyerFilter = filter_input(
     "BuyerFilter",
@@ -110,17 +109,14 @@ class Buyer(Node, Entity):
         description="The client account the buyer belongs to.",
     )
 
-    @strawberry.field(description="Sellers the buyer is linked to by ERP links.")
-    async def sellers(
-        self, info: Info
-    ) -> (
-        list[Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")]] | None
-    ):
-        from accounts_graph.graph.seller import Seller
-
-        # `sellers` is optional upstream; the operation's `select` asks for it
-        # whenever this field is queried (graph/selection.py).
-        return await resolve.load_references(info, Seller, self._raw.get("sellers"))
+    # `sellers` is optional upstream; the operation's `select` asks for it
+    # whenever this field is queried (graph/selection.py).
+    sellers = references(
+        "seller",
+        "Seller",
+        "sellers",
+        description="Sellers the buyer is linked to by ERP links.",
+    )
 
     erp_links = children(
         "erp_link",
