@@ -59,6 +59,14 @@ class _Plain(NamedTuple):
     required: bool
 
 
+class _Step(NamedTuple):
+    """One field of a selection: where its value goes, and its plain leaf plan."""
+
+    response_name: str
+    field_details_list: FieldDetailsList
+    leaf: _Plain | None
+
+
 _ABSENT = object()
 # GraphQL field → how to short-cut it (None: the usual path). Kept with the field
 # so that an id reused after a schema is gone cannot match.
@@ -91,6 +99,9 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._short = manager is None or not manager.middlewares
+        # Per selection (graphql-core collects one per type and field nodes, and
+        # keeps it for the whole execution): each field's plain leaf, if any.
+        self._steps: dict[int, tuple[GroupedFieldSet, list[_Step]]] = {}
 
     def execute_fields(
         self,
@@ -110,15 +121,14 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             )
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
-        get_field = self.schema.get_field
+        steps = self._steps.get(id(grouped_field_set))
+        if steps is None or steps[0] is not grouped_field_set:
+            steps = (grouped_field_set, self._steps_of(parent_type, grouped_field_set))
+            self._steps[id(grouped_field_set)] = steps
         try:
-            for response_name, field_details_list in grouped_field_set.items():
-                field_def = get_field(
-                    parent_type, field_details_list[0].node.name.value
-                )
-                plan = _plan(field_def) if field_def is not None else None
-                if type(plan) is _Plain and plan.leaf is not None:
-                    value = _leaf_value(plan, source_value)
+            for response_name, field_details_list, leaf in steps[1]:
+                if leaf is not None:
+                    value = _leaf_value(leaf, source_value)
                     if value is not _ABSENT:
                         results[response_name] = value
                         continue
@@ -140,6 +150,18 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return self._gathered(results, awaitable_fields)
+
+    def _steps_of(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> list["_Step"]:
+        steps = []
+        for response_name, field_details_list in grouped_field_set.items():
+            name = field_details_list[0].node.name.value
+            field_def = self.schema.get_field(parent_type, name)
+            plan = _plan(field_def) if field_def is not None else None
+            leaf = plan if type(plan) is _Plain and plan.leaf is not None else None
+            steps.append(_Step(response_name, field_details_list, leaf))
+        return steps
 
     async def _gathered(
         self, results: dict[str, Any], awaitable_fields: list[str]
