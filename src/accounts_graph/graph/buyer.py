@@ -10,6 +10,7 @@ from accounts_graph.graph.common import (
     BuyerExternalIds,
     Contact,
     ParametrisedMessage,
+    embedded,
     many,
 )
 from accounts_graph.graph.connection import Connection
@@ -65,13 +66,25 @@ class Buyer(Node, Entity):
     icon: str | None = strawberry.field(description="Platform path of the logo.")
     status: BuyerStatus | None = strawberry.field(description="Life-cycle state.")
     tax_id: str | None = strawberry.field(description="Tax or VAT number.")
-    address: Address | None = strawberry.field(description="Billing address.")
-    contact: Contact | None = strawberry.field(description="Contact person.")
-    external_ids: BuyerExternalIds | None = strawberry.field(
-        description="Identifiers in the ERP."
+    address: Address | None = embedded(
+        Address,
+        "address",
+        description="Billing address.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    contact: Contact | None = embedded(
+        Contact,
+        "contact",
+        description="Contact person.",
+    )
+    external_ids: BuyerExternalIds | None = embedded(
+        BuyerExternalIds,
+        "externalIds",
+        description="Identifiers in the ERP.",
+    )
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -83,10 +96,6 @@ class Buyer(Node, Entity):
             icon=data.get("icon"),
             status=to_enum(BuyerStatus, data.get("status")),
             tax_id=data.get("taxId"),
-            address=Address.from_rest(data.get("address")),
-            contact=Contact.from_rest(data.get("contact")),
-            external_ids=BuyerExternalIds.from_rest(data.get("externalIds")),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

@@ -3,9 +3,10 @@
 graphql-core builds a resolve info (a 14-member tuple) for every field and
 Strawberry runs nine layers of wrappers around every resolver, which is most of
 the cost of a field when thousands of them are plain attributes or values
-graph/prefetch.py loaded. For two kinds of fields this executor skips both:
+graph/prefetch.py loaded. For three kinds of fields this executor skips both:
 fields without a resolver (an attribute read through Strawberry's default
-resolver) and relation fields whose value was prefetched. The value is then
+resolver), embedded objects (`common.embedded`) and relation fields whose
+value was prefetched. The value is then
 completed by graphql-core's own `complete_value`, so nullability, lists, enum
 and scalar serialization and error locations are exactly the executor's. Every
 other field, and every field when a middleware is installed, takes the usual
@@ -59,6 +60,13 @@ class _Plain(NamedTuple):
     required: bool
 
 
+class _Embedded(NamedTuple):
+    """A field converting an object embedded in the parent's REST document."""
+
+    convert: Any
+    key: str
+
+
 class _Step(NamedTuple):
     """One field of a selection: where its value goes, and its plain leaf plan."""
 
@@ -70,14 +78,15 @@ class _Step(NamedTuple):
 _ABSENT = object()
 # GraphQL field → how to short-cut it (None: the usual path). Kept with the field
 # so that an id reused after a schema is gone cannot match.
-_PLANS: dict[int, tuple[GraphQLField, _Plain | Relation | None]] = {}
+type _Plan = _Plain | _Embedded | Relation | None
+_PLANS: dict[int, tuple[GraphQLField, _Plan]] = {}
 
 
-def _plan(field_def: GraphQLField) -> _Plain | Relation | None:
+def _plan(field_def: GraphQLField) -> _Plan:
     entry = _PLANS.get(id(field_def))
     if entry is not None and entry[0] is field_def:
         return entry[1]
-    plan: _Plain | Relation | None = None
+    plan: _Plan = None
     field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     named = get_named_type(field_def.type)
     if field is not None and not field_def.args and not is_abstract_type(named):
@@ -86,6 +95,8 @@ def _plan(field_def: GraphQLField) -> _Plain | Relation | None:
             of = get_nullable_type(field_def.type)
             leaf = of if is_leaf_type(of) else None
             plan = _Plain(field.default_resolver, field.python_name, leaf, required)
+        elif (embedded := _embedded_of(field)) is not None:
+            plan = _Embedded(*embedded)
         else:
             plan = relation_of(field)
     _PLANS[id(field_def)] = (field_def, plan)
@@ -189,9 +200,7 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context
             )
-        if type(plan) is _Plain:
-            value = plan.read(source, plan.attribute)
-        else:
+        if type(plan) is Relation:
             context = self.context_value
             assert isinstance(context, Context)
             value = context.prefetched.get((plan, id(source)), _ABSENT)
@@ -201,6 +210,10 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
                 )
         return_type = field_def.type
         try:
+            if type(plan) is _Plain:
+                value = plan.read(source, plan.attribute)
+            elif type(plan) is _Embedded:
+                value = plan.convert(source._raw.get(plan.key))
             completed = self.complete_value(
                 return_type,
                 field_details_list,
@@ -228,6 +241,13 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         except Exception as error:
             self.handle_field_error(error, return_type, field_details_list, path)
             return None
+
+
+def _embedded_of(field: Any) -> tuple[Any, str] | None:
+    """What `common.embedded` made a field from, if it did."""
+    base = getattr(field, "base_resolver", None)
+    found = getattr(getattr(base, "wrapped_func", None), "embedded", None)
+    return found if isinstance(found, tuple) else None
 
 
 def _leaf_value(plan: _Plain, source: Any) -> Any:
