@@ -23,8 +23,8 @@ from accounts_graph.graph.cloud_tenant import CloudTenant, CloudTenantQueries
 from accounts_graph.graph.context import Context, Info
 from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
 from accounts_graph.graph.errors import ErrorCode, FacadeError
-from accounts_graph.graph.federation import FEDERATION_VERSION, SubgraphSchema
 from accounts_graph.graph.execution import Execution
+from accounts_graph.graph.federation import FEDERATION_VERSION, SubgraphSchema
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
 from accounts_graph.graph.limits import Limiter, OperationLimits, QueryLimits
 from accounts_graph.graph.module import Module, ModuleQueries
