@@ -4,7 +4,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import AccountExternalIds, Address, Audit, Eligibility
+from accounts_graph.graph.common import (
+    AccountExternalIds,
+    Address,
+    Audit,
+    Eligibility,
+    embedded,
+)
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import AccountStatus, AccountType, ServiceLevel, to_enum
@@ -78,28 +84,41 @@ class Account(Node, Entity):
         description="Customer Discount Group (CDG) number."
     )
     external_name: str | None = strawberry.field(description="CDG name.")
-    external_ids: AccountExternalIds | None = strawberry.field(
-        description="Identifiers in other SoftwareOne systems."
+    external_ids: AccountExternalIds | None = embedded(
+        AccountExternalIds,
+        "externalIds",
+        description="Identifiers in other SoftwareOne systems.",
     )
     service_level: ServiceLevel | None = strawberry.field(
         description="Support service level."
     )
-    address: Address | None = strawberry.field(description="Postal address.")
+    address: Address | None = embedded(
+        Address,
+        "address",
+        description="Postal address.",
+    )
     technical_support_email: str | None = strawberry.field(
         description="Where technical support questions go."
     )
     website: str | None = strawberry.field(description="Public website.")
-    eligibility: Eligibility | None = strawberry.field(
-        description="Whether it may act as client or partner."
+    eligibility: Eligibility | None = embedded(
+        Eligibility,
+        "eligibility",
+        description="Whether it may act as client or partner.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
+
+    _raw: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_rest(cls, data: dict[str, Any]) -> Self:
         return cls(
             id=strawberry.ID(data["id"]),
+            _raw=data,
             name=data.get("name"),
             type=to_enum(AccountType, data.get("type")),
             status=to_enum(AccountStatus, data.get("status")),
@@ -107,13 +126,9 @@ class Account(Node, Entity):
             description=data.get("description"),
             external_id=data.get("externalId"),
             external_name=data.get("externalName"),
-            external_ids=AccountExternalIds.from_rest(data.get("externalIds")),
             service_level=to_enum(ServiceLevel, data.get("serviceLevel")),
-            address=Address.from_rest(data.get("address")),
             technical_support_email=data.get("technicalSupportEmail"),
             website=data.get("website"),
-            eligibility=Eligibility.from_rest(data.get("eligibility")),
-            audit=Audit.from_rest(data.get("audit")),
         )
 
     @strawberry.field(description="URL of the logo on this service (public).")

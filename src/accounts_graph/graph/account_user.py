@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 import strawberry
 
 from accounts_graph.graph import resolve
-from accounts_graph.graph.common import Audit
+from accounts_graph.graph.common import Audit, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.embedded import Invitation
@@ -52,14 +52,18 @@ class AccountUser(Node):
     RESOURCE: ClassVar[Resource] = ACCOUNT_USER
     FROM_REFERENCE: ClassVar[frozenset[str]] = frozenset({"__typename", "id"})
 
-    invitation: Invitation | None = strawberry.field(
-        description="The invitation into the account and where it stands."
+    invitation: Invitation | None = embedded(
+        Invitation,
+        "invitation",
+        description="The invitation into the account and where it stands.",
     )
     last_login_at: str | None = strawberry.field(
         description="When the user last signed in to the account, as ISO-8601 UTC."
     )
-    audit: Audit | None = strawberry.field(
-        description="When the membership was created, changed, joined and used."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When the membership was created, changed, joined and used.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -67,9 +71,7 @@ class AccountUser(Node):
     def from_rest(cls, data: dict[str, Any]) -> Self:
         return cls(
             id=strawberry.ID(data["id"]),
-            invitation=Invitation.from_rest(data.get("invitation")),
             last_login_at=data.get("lastLoginAt"),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

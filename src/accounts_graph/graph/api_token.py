@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import Audit
+from accounts_graph.graph.common import Audit, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import ApiTokenStatus, to_enum
@@ -61,8 +61,10 @@ class ApiToken(Node, Entity):
     last_access_at: str | None = strawberry.field(
         description="When the token was last used, as ISO-8601 UTC."
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -75,7 +77,6 @@ class ApiToken(Node, Entity):
             icon=data.get("icon"),
             status=to_enum(ApiTokenStatus, data.get("status")),
             last_access_at=data.get("lastAccessAt"),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

@@ -1,16 +1,16 @@
 """Buyers: the entities of a client that receive SoftwareOne's invoices."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph import resolve
 from accounts_graph.graph.common import (
     Address,
     Audit,
     BuyerExternalIds,
     Contact,
     ParametrisedMessage,
+    embedded,
     many,
 )
 from accounts_graph.graph.connection import Connection
@@ -26,12 +26,12 @@ from accounts_graph.graph.filters import (
     order_input,
 )
 from accounts_graph.graph.node import Node, icon_url
-from accounts_graph.graph.relations import children, reference
+from accounts_graph.graph.relations import children, reference, references
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import BUYER, Resource
 
 if TYPE_CHECKING:
-    from accounts_graph.graph.seller import Seller
+    pass
 
 BuyerFilter = filter_input(
     "BuyerFilter",
@@ -66,13 +66,25 @@ class Buyer(Node, Entity):
     icon: str | None = strawberry.field(description="Platform path of the logo.")
     status: BuyerStatus | None = strawberry.field(description="Life-cycle state.")
     tax_id: str | None = strawberry.field(description="Tax or VAT number.")
-    address: Address | None = strawberry.field(description="Billing address.")
-    contact: Contact | None = strawberry.field(description="Contact person.")
-    external_ids: BuyerExternalIds | None = strawberry.field(
-        description="Identifiers in the ERP."
+    address: Address | None = embedded(
+        Address,
+        "address",
+        description="Billing address.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    contact: Contact | None = embedded(
+        Contact,
+        "contact",
+        description="Contact person.",
+    )
+    external_ids: BuyerExternalIds | None = embedded(
+        BuyerExternalIds,
+        "externalIds",
+        description="Identifiers in the ERP.",
+    )
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -84,10 +96,6 @@ class Buyer(Node, Entity):
             icon=data.get("icon"),
             status=to_enum(BuyerStatus, data.get("status")),
             tax_id=data.get("taxId"),
-            address=Address.from_rest(data.get("address")),
-            contact=Contact.from_rest(data.get("contact")),
-            external_ids=BuyerExternalIds.from_rest(data.get("externalIds")),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 
@@ -110,17 +118,14 @@ class Buyer(Node, Entity):
         description="The client account the buyer belongs to.",
     )
 
-    @strawberry.field(description="Sellers the buyer is linked to by ERP links.")
-    async def sellers(
-        self, info: Info
-    ) -> (
-        list[Annotated["Seller", strawberry.lazy("accounts_graph.graph.seller")]] | None
-    ):
-        from accounts_graph.graph.seller import Seller
-
-        # `sellers` is optional upstream; the operation's `select` asks for it
-        # whenever this field is queried (graph/selection.py).
-        return await resolve.load_references(info, Seller, self._raw.get("sellers"))
+    # `sellers` is optional upstream; the operation's `select` asks for it
+    # whenever this field is queried (graph/selection.py).
+    sellers = references(
+        "seller",
+        "Seller",
+        "sellers",
+        description="Sellers the buyer is linked to by ERP links.",
+    )
 
     erp_links = children(
         "erp_link",

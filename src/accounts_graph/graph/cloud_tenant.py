@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import Audit, CloudTenantExternalIds
+from accounts_graph.graph.common import Audit, CloudTenantExternalIds, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import CloudTenantStatus, CloudTenantType, to_enum
@@ -62,11 +62,15 @@ class CloudTenant(Node, Entity):
     type: CloudTenantType | None = strawberry.field(
         description="The cloud programme the tenant belongs to."
     )
-    external_ids: CloudTenantExternalIds | None = strawberry.field(
-        description="Identifiers in Pyra, cloud consumption and the provider."
+    external_ids: CloudTenantExternalIds | None = embedded(
+        CloudTenantExternalIds,
+        "externalIds",
+        description="Identifiers in Pyra, cloud consumption and the provider.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -77,8 +81,6 @@ class CloudTenant(Node, Entity):
             name=data.get("name"),
             status=to_enum(CloudTenantStatus, data.get("status")),
             type=to_enum(CloudTenantType, data.get("type")),
-            external_ids=CloudTenantExternalIds.from_rest(data.get("externalIds")),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

@@ -10,6 +10,20 @@ from accounts_graph.graph.enums import ActorType
 Raw = dict[str, Any]
 
 
+def embedded(kind: Any, key: str, *, description: str) -> Any:
+    """A field for the object embedded under `key` in the REST document (the
+    parent's `_raw`), converted when a query asks for it rather than for every
+    object loaded."""
+
+    def resolver(self: Any) -> Any:
+        return kind.from_rest(self._raw.get(key))
+
+    resolver.__annotations__ = {"return": kind | None}
+    # Read by graph/execution.py, which converts without Strawberry's wrappers.
+    resolver.embedded = (kind.from_rest, key)  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolver, description=description)
+
+
 def _get(data: Raw | None, key: str) -> Any:
     return None if data is None else data.get(key)
 

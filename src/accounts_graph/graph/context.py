@@ -39,6 +39,14 @@ class Context:
     _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict)
     _needs: Mapping[str, frozenset[str]] | None = None
     selections: dict[int, frozenset[str]] = field(default_factory=dict)
+    # What graph/prefetch.py loaded ahead of execution: (relation, id of the
+    # parent object) → the field's value, or a `Failure` to raise.
+    prefetched: dict[tuple[Any, int], Any] = field(default_factory=dict)
+
+    @property
+    def known_identity(self) -> Identity | None:
+        """The caller's identity if it was looked up already, without waiting."""
+        return self._identity
 
     async def identity(self) -> Identity:
         """Return the caller's identity, looking it up once per request.
@@ -74,6 +82,23 @@ class Context:
         if not row.allows(identity.role):
             raise forbidden(what)
         return identity
+
+    def allows_now(self, graphql_name: str, what: str) -> bool:
+        """Apply `require` at once when the caller is known; False when it is not
+        known yet (then await `require`).
+
+        Raises:
+            FacadeError: as `require` does.
+        """
+        identity = self._identity
+        if identity is None:
+            return False
+        row = capability(graphql_name)
+        if not self.session.token and Role.PUBLIC not in row.roles:
+            raise unauthenticated()
+        if not row.allows(identity.role):
+            raise forbidden(what)
+        return True
 
     async def require_field(self, resource: Resource, field: str) -> None:
         """Refuse a field the platform shows to Operations only (resources table).

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import Address, Audit, BuyerExternalIds
+from accounts_graph.graph.common import Address, Audit, BuyerExternalIds, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.enums import ErpLinkStatus, to_enum
@@ -56,14 +56,20 @@ class ErpLink(Node, Entity):
         description="Whether the link is usable or blocked."
     )
     icon: str | None = strawberry.field(description="Platform path of the logo.")
-    external_ids: BuyerExternalIds | None = strawberry.field(
-        description="The buyer's identifiers in the seller's ERP."
+    external_ids: BuyerExternalIds | None = embedded(
+        BuyerExternalIds,
+        "externalIds",
+        description="The buyer's identifiers in the seller's ERP.",
     )
-    address: Address | None = strawberry.field(
-        description="Billing address in the ERP."
+    address: Address | None = embedded(
+        Address,
+        "address",
+        description="Billing address in the ERP.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created, changed, blocked and unblocked."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created, changed, blocked and unblocked.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -74,9 +80,6 @@ class ErpLink(Node, Entity):
             name=data.get("name"),
             status=to_enum(ErpLinkStatus, data.get("status")),
             icon=data.get("icon"),
-            external_ids=BuyerExternalIds.from_rest(data.get("externalIds")),
-            address=Address.from_rest(data.get("address")),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

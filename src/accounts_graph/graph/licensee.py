@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import Address, Audit, Contact, Eligibility
+from accounts_graph.graph.common import Address, Audit, Contact, Eligibility, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import LicenseeStatus, to_enum
@@ -65,13 +65,25 @@ class Licensee(Node, Entity):
     use_buyer_address: bool | None = strawberry.field(
         description="Whether the licensee uses its buyer's address instead of its own."
     )
-    address: Address | None = strawberry.field(description="Postal address.")
-    contact: Contact | None = strawberry.field(description="Contact person.")
-    eligibility: Eligibility | None = strawberry.field(
-        description="Whether it may act as client or partner."
+    address: Address | None = embedded(
+        Address,
+        "address",
+        description="Postal address.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created, changed and disabled."
+    contact: Contact | None = embedded(
+        Contact,
+        "contact",
+        description="Contact person.",
+    )
+    eligibility: Eligibility | None = embedded(
+        Eligibility,
+        "eligibility",
+        description="Whether it may act as client or partner.",
+    )
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created, changed and disabled.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -85,10 +97,6 @@ class Licensee(Node, Entity):
             status=to_enum(LicenseeStatus, data.get("status")),
             description=data.get("description"),
             use_buyer_address=data.get("useBuyerAddress"),
-            address=Address.from_rest(data.get("address")),
-            contact=Contact.from_rest(data.get("contact")),
-            eligibility=Eligibility.from_rest(data.get("eligibility")),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

@@ -8,6 +8,7 @@ concurrently, duplicate keys are merged, results come back in key order.
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Coroutine
 from typing import Any
 
 from aiodataloader import DataLoader
@@ -29,6 +30,14 @@ def chunks(keys: list[str]) -> list[list[str]]:
     return [unique[i : i + CHUNK] for i in range(0, len(unique), CHUNK)]
 
 
+async def _together[R](calls: list[Coroutine[Any, Any, R]]) -> list[R]:
+    """Await the calls concurrently; a single one (the usual batch) without the
+    task `asyncio.gather` would make for it."""
+    if len(calls) == 1:
+        return [await calls[0]]
+    return list(await asyncio.gather(*calls))
+
+
 class ObjectByIdLoader(DataLoader[str, Raw | None]):
     """Objects of one resource by id; an unknown id loads as None."""
 
@@ -40,8 +49,8 @@ class ObjectByIdLoader(DataLoader[str, Raw | None]):
 
     async def batch_load_fn(self, keys: list[str]) -> list[Raw | None]:
         with loader_batch(self.resource.name, "id", len(keys)):
-            pages = await asyncio.gather(
-                *(
+            pages = await _together(
+                [
                     self.session.fetch_page(
                         self.resource.collection,
                         filter=rql.in_("id", chunk),
@@ -49,7 +58,7 @@ class ObjectByIdLoader(DataLoader[str, Raw | None]):
                         limit=min(len(chunk), PAGE_LIMIT),
                     )
                     for chunk in chunks(keys)
-                )
+                ]
             )
         found = {item["id"]: item for page in pages for item in page.data}
         return [found.get(key) for key in keys]
@@ -84,15 +93,15 @@ class ObjectsByParentLoader(DataLoader[str, list[Raw]]):
 
     async def batch_load_fn(self, keys: list[str]) -> list[list[Raw]]:
         with loader_batch(self.resource.name, self.via.name, len(keys)):
-            results = await asyncio.gather(
-                *(
+            results = await _together(
+                [
                     self.session.fetch_all(
                         self.resource.collection,
                         filter=self._filter(chunk),
                         select=self.select,
                     )
                     for chunk in chunks(keys)
-                )
+                ]
             )
         grouped: dict[str, list[Raw]] = defaultdict(list)
         for items in results:

@@ -4,7 +4,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import Audit
+from accounts_graph.graph.common import Audit, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.embedded import ModuleFilters, ModuleSettings
@@ -71,20 +71,29 @@ class Module(Node, Entity):
     account_types: list[AccountType] | None = strawberry.field(
         description="Kinds of account that may use the module."
     )
-    settings: ModuleSettings | None = strawberry.field(
-        description="How the module behaves in the accounts that use it."
+    settings: ModuleSettings | None = embedded(
+        ModuleSettings,
+        "settings",
+        description="How the module behaves in the accounts that use it.",
     )
-    filters: ModuleFilters | None = strawberry.field(
-        description="Which scopes the module may be restricted to."
+    filters: ModuleFilters | None = embedded(
+        ModuleFilters,
+        "filters",
+        description="Which scopes the module may be restricted to.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
+
+    _raw: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_rest(cls, data: dict[str, Any]) -> Self:
         return cls(
             id=strawberry.ID(data["id"]),
+            _raw=data,
             name=data.get("name"),
             code=data.get("code"),
             description=data.get("description"),
@@ -92,9 +101,6 @@ class Module(Node, Entity):
             is_configurable=data.get("isConfigurable"),
             is_enabled_by_default=data.get("isEnabledByDefault"),
             account_types=_account_types(data.get("accountTypes")),
-            settings=ModuleSettings.from_rest(data.get("settings")),
-            filters=ModuleFilters.from_rest(data.get("filters")),
-            audit=Audit.from_rest(data.get("audit")),
         )
 
 

@@ -8,8 +8,10 @@ is needed at all and route it through the request's loaders.
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
+from strawberry.utils.await_maybe import await_maybe
+
 from accounts_graph.graph.connection import Connection, build_connection, window
-from accounts_graph.graph.context import Info
+from accounts_graph.graph.context import Context, Info
 from accounts_graph.graph.errors import from_upstream, not_found
 from accounts_graph.graph.filters import MatchesNothing
 from accounts_graph.graph.selection import selected_names
@@ -31,6 +33,8 @@ class FromRest(Protocol):
 
 
 T = TypeVar("T", bound=FromRest)
+# A value, or an awaitable of it when it is not at hand yet.
+type Maybe[V] = V | Awaitable[V]
 
 
 async def upstream[R](call: Awaitable[R]) -> R:
@@ -74,19 +78,19 @@ READS = {
 }
 
 
-async def _served_from_reference(
-    info: Info, kind: type[FromRest], refs: list[Raw]
-) -> bool:
+def reference_suffices(
+    context: Context, kind: type[FromRest], names: frozenset[str], refs: list[Raw]
+) -> bool | None:
     """Tell whether references must be answered from their embedded fields.
 
-    They must when they carry everything the query asks for: the fields every
-    reference to the type embeds, plus any field of the resource this kind of
-    reference happens to embed (an account user's `user` carries its email). And
-    also when the caller may not read the target's collection: a nested read
-    follows its parent's rule (a client reads its groups' modules, not the
-    module catalogue).
+    They must when they carry everything the query asks for (`names`): the
+    fields every reference to the type embeds, plus any field of the resource
+    this kind of reference happens to embed (an account user's `user` carries
+    its email). And also when the caller may not read the target's collection:
+    a nested read follows its parent's rule (a client reads its groups' modules,
+    not the module catalogue). None when that depends on a caller not known yet.
     """
-    extra = selection(info) - kind.FROM_REFERENCE
+    extra = names - kind.FROM_REFERENCE
     if not extra:
         return True
     fields = kind.RESOURCE.by_name
@@ -94,7 +98,9 @@ async def _served_from_reference(
         name in ref for ref in refs for name in extra
     ):
         return True
-    identity = await info.context.identity()
+    identity = context.known_identity
+    if identity is None:
+        return None
     return not capability(READS[kind.RESOURCE.name]).allows(identity.role)
 
 
@@ -116,32 +122,89 @@ async def load_by_id(info: Info, kind: type[T], object_id: str) -> T:
     return kind.from_rest(data)
 
 
-async def load_reference(info: Info, kind: type[T], ref: Any) -> T | None:
+# The resolvers below answer without awaiting when they can: graphql-core then
+# completes the field at once instead of scheduling it, which costs more than the
+# field itself when thousands of fields are served from data already at hand.
+
+
+def reference_of(info: Info, kind: type[T], ref: Any) -> Maybe[T | None]:
     """Resolve a reference: from its embedded fields when they suffice."""
     if not isinstance(ref, dict) or "id" not in ref:
         return None
-    if await _served_from_reference(info, kind, [ref]):
+    served = reference_suffices(info.context, kind, selection(info), [ref])
+    if served:
         return kind.from_rest(ref)
-    return await load_by_id(info, kind, ref["id"])
+    if served is None:
+        return _reference_later(info, kind, ref)
+    return load_by_id(info, kind, ref["id"])
 
 
-async def load_references(info: Info, kind: type[T], refs: Any) -> list[T]:
+async def _reference_later(info: Info, kind: type[T], ref: Raw) -> T | None:
+    await info.context.identity()
+    return await await_maybe(reference_of(info, kind, ref))
+
+
+def references_of(info: Info, kind: type[T], refs: Any) -> Maybe[list[T]]:
     """Resolve a list of references, batched; vanished targets are left out."""
     if not isinstance(refs, list):
         return []
     valid = [ref for ref in refs if isinstance(ref, dict) and "id" in ref]
-    if await _served_from_reference(info, kind, valid):
+    served = reference_suffices(info.context, kind, selection(info), valid)
+    if served:
         return [kind.from_rest(ref) for ref in valid]
+    if served is None:
+        return _references_later(info, kind, valid)
     loader = info.context.by_id(info, kind.RESOURCE)
-    found = await upstream(loader.load_many([ref["id"] for ref in valid]))
-    return [kind.from_rest(data) for data in found if data is not None]
+    return _converted_found(kind, loader.load_many([ref["id"] for ref in valid]))
 
 
-async def load_children(info: Info, kind: type[T], via: str, parent_id: str) -> list[T]:
-    """Load the objects whose `via` reference points at `parent_id`, batched."""
+async def _references_later(info: Info, kind: type[T], refs: list[Raw]) -> list[T]:
+    await info.context.identity()
+    return await await_maybe(references_of(info, kind, refs))
+
+
+async def _converted_found(
+    kind: type[T], found: Awaitable[list[Raw | None]]
+) -> list[T]:
+    return [kind.from_rest(data) for data in await upstream(found) if data is not None]
+
+
+async def load_reference(info: Info, kind: type[T], ref: Any) -> T | None:
+    """`reference_of`, always awaitable: for resolvers that await other things."""
+    return await await_maybe(reference_of(info, kind, ref))
+
+
+async def load_references(info: Info, kind: type[T], refs: Any) -> list[T]:
+    """`references_of`, always awaitable: for resolvers that await other things."""
+    return await await_maybe(references_of(info, kind, refs))
+
+
+def children_of(
+    info: Info, kind: type[T], via: str, parent_id: str, rule: tuple[str, str]
+) -> Maybe[list[T]]:
+    """Load the objects whose `via` reference points at `parent_id`, batched.
+
+    `rule` is the capability the caller must hold and what it allows, checked
+    before any request.
+    """
+    if not info.context.allows_now(*rule):
+        return _children_later(info, kind, via, parent_id, rule)
     loader = info.context.by_parent(info, kind.RESOURCE, via)
-    items = await upstream(loader.load(parent_id))
-    return [kind.from_rest(item) for item in items]
+    items = loader.load(parent_id)
+    if items.done() and items.exception() is None:
+        return [kind.from_rest(item) for item in items.result()]
+    return _converted(kind, items)
+
+
+async def _children_later(
+    info: Info, kind: type[T], via: str, parent_id: str, rule: tuple[str, str]
+) -> list[T]:
+    await info.context.require(*rule)
+    return await await_maybe(children_of(info, kind, via, parent_id, rule))
+
+
+async def _converted(kind: type[T], items: Awaitable[list[Raw]]) -> list[T]:
+    return [kind.from_rest(item) for item in await upstream(items)]
 
 
 async def list_page(

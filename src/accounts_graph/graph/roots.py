@@ -11,6 +11,7 @@ from accounts_graph.graph.connection import After, Before, Connection, First, La
 from accounts_graph.graph.context import Info
 from accounts_graph.graph.errors import ErrorCode, FacadeError
 from accounts_graph.graph.filters import filter_rql, order_rql
+from accounts_graph.graph.prefetch import prefetch, prefetch_page
 from accounts_graph.graph.signatures import sign
 from accounts_graph.upstream import rql
 
@@ -47,7 +48,7 @@ def list_field(
             raw = rql.filter_terms(args.get("rql") or "")
         except ValueError as error:
             raise FacadeError(str(error), ErrorCode.BAD_USER_INPUT) from error
-        return await resolve.list_page(
+        page = await resolve.list_page(
             info,
             kind,
             terms=[*fixed, lambda: filter_rql(filter, filter_input.PATHS), *raw],
@@ -58,6 +59,8 @@ def list_field(
             last=args.get("last"),
             before=args.get("before"),
         )
+        await prefetch_page(info, kind, [edge.node for edge in page.edges])
+        return page
 
     params = {
         **(scope_args or {}),
@@ -85,7 +88,9 @@ def get_field(kind: Any, *, capability: str, description: str) -> Any:
 
     async def resolver(info: Info, id: strawberry.ID) -> Any:
         await info.context.require(capability, f"read {kind.RESOURCE.collection}")
-        return await resolve.load_by_id(info, kind, id)
+        found = await resolve.load_by_id(info, kind, id)
+        await prefetch(info, kind, [found])
+        return found
 
     sign(resolver, {"id": ID_ARGUMENT}, kind | None)
     return strawberry.field(resolver=resolver, description=description)

@@ -23,6 +23,7 @@ from accounts_graph.graph.cloud_tenant import CloudTenant, CloudTenantQueries
 from accounts_graph.graph.context import Context, Info
 from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
 from accounts_graph.graph.errors import ErrorCode, FacadeError
+from accounts_graph.graph.execution import Execution
 from accounts_graph.graph.federation import FEDERATION_VERSION, SubgraphSchema
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
 from accounts_graph.graph.limits import Limiter, OperationLimits, QueryLimits
@@ -198,6 +199,7 @@ def build_schema(limits: QueryLimits | None = None) -> Schema:
         mutation=Mutation,
         types=list(_NODE_TYPES.values()),
         federation_version=FEDERATION_VERSION,
+        execution_context_class=Execution,
         extensions=[
             # First, so that it closes last: the other extensions' time is the
             # operation's too, and the errors' codes are final by then.

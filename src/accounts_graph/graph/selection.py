@@ -53,6 +53,60 @@ def _collect(
             _collect(fragments[name].selection_set, fragments, names, seen)
 
 
+def subfields(
+    field_nodes: list[FieldNode],
+    fragments: dict[str, FragmentDefinitionNode],
+    type_names: frozenset[str],
+) -> dict[str, list[FieldNode] | None]:
+    """Map each field name selected under these nodes to its nodes, for objects
+    of a type known by `type_names` (its name and its interfaces' names).
+
+    Fragments count when their type condition is one of `type_names`. A field
+    that a directive (@skip, @include) governs anywhere maps to None: whether it
+    runs is for the executor to say.
+    """
+    fields: dict[str, list[FieldNode] | None] = {}
+    for node in field_nodes:
+        _subfields(node.selection_set, fragments, type_names, fields, False, set())
+    return fields
+
+
+def _subfields(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    type_names: frozenset[str],
+    fields: dict[str, list[FieldNode] | None],
+    governed: bool,
+    seen: set[str],
+) -> None:
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        under = governed or bool(selection.directives)
+        if isinstance(selection, FieldNode):
+            name = selection.name.value
+            nodes = fields.setdefault(name, [])
+            if under:
+                fields[name] = None
+            elif nodes is not None:
+                nodes.append(selection)
+            continue
+        if isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen or name not in fragments:
+                continue
+            seen.add(name)
+            fragment: InlineFragmentNode | FragmentDefinitionNode = fragments[name]
+        else:
+            assert isinstance(selection, InlineFragmentNode)
+            fragment = selection
+        condition = fragment.type_condition
+        if condition is None or condition.name.value in type_names:
+            _subfields(
+                fragment.selection_set, fragments, type_names, fields, under, seen
+            )
+
+
 class _NeedsVisitor(Visitor):
     def __init__(self, type_info: TypeInfo, resources: dict[str, Resource]) -> None:
         super().__init__()

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 
-from accounts_graph.graph.common import Address, Audit
+from accounts_graph.graph.common import Address, Audit, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES
 from accounts_graph.graph.enums import SellerStatus, to_enum
@@ -86,9 +86,15 @@ class Seller(Node, Entity):
     currencies: list[str] | None = strawberry.field(
         description="Currencies it sells in, as ISO 4217 codes."
     )
-    address: Address | None = strawberry.field(description="Postal address.")
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    address: Address | None = embedded(
+        Address,
+        "address",
+        description="Postal address.",
+    )
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -102,8 +108,6 @@ class Seller(Node, Entity):
             status=to_enum(SellerStatus, data.get("status")),
             currencies=_currencies(data.get("currencies")),
             _raw=data,
-            address=Address.from_rest(data.get("address")),
-            audit=Audit.from_rest(data.get("audit")),
         )
 
     @strawberry.field(description="URL of the logo on this service (public).")

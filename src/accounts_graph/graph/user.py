@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 import strawberry
 
 from accounts_graph.graph import resolve
-from accounts_graph.graph.common import Audit, PhoneNumber
+from accounts_graph.graph.common import Audit, PhoneNumber, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.embedded import UserSettings
@@ -69,16 +69,24 @@ class User(Node, Entity):
     first_name: str | None = strawberry.field(description="First name.")
     last_name: str | None = strawberry.field(description="Last name.")
     status: UserStatus | None = strawberry.field(description="Life-cycle state.")
-    phone: PhoneNumber | None = strawberry.field(description="Phone number.")
+    phone: PhoneNumber | None = embedded(
+        PhoneNumber,
+        "phone",
+        description="Phone number.",
+    )
     icon: str | None = strawberry.field(description="Platform path of the avatar.")
     last_login_at: str | None = strawberry.field(
         description="When the user last signed in, as ISO-8601 UTC."
     )
-    settings: UserSettings | None = strawberry.field(
-        description="Regional preferences."
+    settings: UserSettings | None = embedded(
+        UserSettings,
+        "settings",
+        description="Regional preferences.",
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created, changed and its invitation accepted."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created, changed and its invitation accepted.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -91,11 +99,8 @@ class User(Node, Entity):
             first_name=data.get("firstName"),
             last_name=data.get("lastName"),
             status=to_enum(UserStatus, data.get("status")),
-            phone=PhoneNumber.from_rest(data.get("phone")),
             icon=data.get("icon"),
             last_login_at=data.get("lastLoginAt"),
-            settings=UserSettings.from_rest(data.get("settings")),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 import strawberry
 
 from accounts_graph.graph import resolve
-from accounts_graph.graph.common import Audit
+from accounts_graph.graph.common import Audit, embedded
 from accounts_graph.graph.connection import Connection
 from accounts_graph.graph.context import RESOURCE_TYPES, Info
 from accounts_graph.graph.federation import Entity
@@ -60,8 +60,10 @@ class UserGroup(Node, Entity):
     is_default: bool | None = strawberry.field(
         description="Whether new users join this group (one per account)."
     )
-    audit: Audit | None = strawberry.field(
-        description="When it was created and changed."
+    audit: Audit | None = embedded(
+        Audit,
+        "audit",
+        description="When it was created and changed.",
     )
     _raw: strawberry.Private[dict[str, Any]]
 
@@ -73,7 +75,6 @@ class UserGroup(Node, Entity):
             description=data.get("description"),
             logo=data.get("logo"),
             is_default=data.get("isDefault"),
-            audit=Audit.from_rest(data.get("audit")),
             _raw=data,
         )
 
