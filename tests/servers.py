@@ -11,6 +11,8 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from accounts_graph.servers import BACKLOG
+
 
 @contextmanager
 def running(app: Any) -> Iterator[str]:
@@ -20,7 +22,7 @@ def running(app: Any) -> Iterator[str]:
     # With Nagle on, every response waits ~40 ms for the client's delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
+    sock.listen(BACKLOG)
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", access_log=False, log_config=None)
     server = uvicorn.Server(config)

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+BACKLOG = 2048
+
+
 def bound_socket(host: str, port: int) -> socket.socket:
     """Bind and listen on `host:port` (0: any free port), inheritable by workers."""
     # IPPROTO_TCP, not the default 0: asyncio turns Nagle's algorithm off only on
@@ -39,7 +42,9 @@ def bound_socket(host: str, port: int) -> socket.socket:
         raise SystemExit(
             f"accounts-graph: cannot listen on {host}:{port}: {error.strerror}"
         ) from error
-    sock.listen(128)
+    # uvicorn's own backlog: a burst of clients (200 at once in the tests) must
+    # queue, not overflow into refused or reset connections.
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
 
