@@ -28,7 +28,7 @@ from accounts_graph.telemetry.middleware import RequestTelemetry
 from accounts_graph.telemetry.tracing import INSTRUMENTATION, build_tracer_provider
 from accounts_graph.telemetry.upstream import forward_request_context
 from accounts_graph.upstream.client import build_http_client
-from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy
+from accounts_graph.upstream.retries import Policy
 
 logger = logging.getLogger(__name__)
 
@@ -45,26 +45,29 @@ def create_app(
     *,
     settings: Settings | None = None,
     graphiql: bool | None = None,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     verifier: TokenVerifier | None = None,
-    identity_ttl: float = 60.0,
-    readiness_timeout: float = 2.0,
+    identity_ttl: float | None = None,
+    readiness_timeout: float | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-    metrics: bool = True,
+    metrics: bool | None = None,
     metrics_dir: Path | None = None,
     tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """Build the facade over the Accounts API at `upstream_url`.
 
-    `settings` gives the limits, production mode and the HTTP rules (default:
-    `Settings()`); `graphiql` overrides whether GraphiQL is served. `policy`
-    sets the timeouts and retries of upstream requests; `verifier`, when given,
-    checks user tokens (JWTs) before their claims are used. `metrics` serves
-    `/metrics` (shared by the workers that write to `metrics_dir`);
-    `tracer_provider` turns tracing on.
+    `settings` (default: `Settings()`) gives everything the other arguments
+    leave out: `graphiql`, `policy` (the timeouts and retries of upstream
+    requests), `identity_ttl`, `readiness_timeout`, `metrics` (serve `/metrics`)
+    and `metrics_dir` (where workers share them) override it, mostly for tests.
+    `verifier`, when given, checks user tokens (JWTs) before their claims are
+    used; `tracer_provider` turns tracing on.
     """
     settings = settings or Settings()
     serves_graphiql = settings.serves_graphiql if graphiql is None else graphiql
+    policy = policy or policy_of(settings)
+    metrics = settings.metrics if metrics is None else metrics
+    metrics_dir = metrics_dir or settings.metrics_dir
     quiet_http_loggers()
     http = build_http_client(upstream_url, policy=policy, transport=transport)
     http.event_hooks["request"].append(forward_request_context)
@@ -72,7 +75,7 @@ def create_app(
         http,
         settings=settings,
         graphiql=serves_graphiql,
-        identity_ttl=identity_ttl,
+        identity_ttl=settings.identity_ttl if identity_ttl is None else identity_ttl,
         policy=policy,
         verifier=verifier,
     )
@@ -117,7 +120,9 @@ def create_app(
         # A multipart request carries its operation beside the file.
         max_multipart=settings.max_upload_bytes + settings.max_body_bytes,
     )
-    app.state.readiness_timeout = readiness_timeout
+    app.state.readiness_timeout = (
+        settings.readiness_timeout if readiness_timeout is None else readiness_timeout
+    )
     app.add_middleware(RequestTelemetry, telemetry=telemetry)
     return app
 
@@ -133,12 +138,7 @@ def build_app(settings: Settings) -> Starlette:
     return create_app(
         settings.upstream_url,
         settings=settings,
-        policy=policy_of(settings),
         verifier=verifier_of(settings),
-        identity_ttl=settings.identity_ttl,
-        readiness_timeout=settings.readiness_timeout,
-        metrics=settings.metrics,
-        metrics_dir=settings.metrics_dir,
         tracer_provider=build_tracer_provider(settings.traces_exporters),
     )
 

@@ -1,6 +1,6 @@
 """Accounts: the client, vendor and operations organisations of the platform."""
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import strawberry
 
@@ -27,9 +27,6 @@ from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.relations import children
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import ACCOUNT, Resource
-
-if TYPE_CHECKING:
-    pass
 
 AccountFilter = filter_input(
     "AccountFilter",

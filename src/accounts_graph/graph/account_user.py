@@ -1,6 +1,6 @@
 """Account users: a user seen inside one account, with its groups and reach."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 import strawberry
 
@@ -24,9 +24,6 @@ from accounts_graph.graph.relations import reference, references
 from accounts_graph.graph.roots import list_field
 from accounts_graph.platform.resources import ACCOUNT_USER, Resource
 from accounts_graph.upstream.rql import and_, term
-
-if TYPE_CHECKING:
-    pass
 
 AccountUserFilter = filter_input(
     "AccountUserFilter",

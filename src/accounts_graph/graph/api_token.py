@@ -1,6 +1,6 @@
 """API tokens: credentials an account issues to its integrations."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 import strawberry
 
@@ -21,9 +21,6 @@ from accounts_graph.graph.node import Node
 from accounts_graph.graph.relations import reference, references
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import API_TOKEN, Resource
-
-if TYPE_CHECKING:
-    pass
 
 ApiTokenFilter = filter_input(
     "ApiTokenFilter",

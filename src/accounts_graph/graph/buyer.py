@@ -1,6 +1,6 @@
 """Buyers: the entities of a client that receive SoftwareOne's invoices."""
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import strawberry
 
@@ -29,9 +29,6 @@ from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.relations import children, reference, references
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import BUYER, Resource
-
-if TYPE_CHECKING:
-    pass
 
 BuyerFilter = filter_input(
     "BuyerFilter",

@@ -1,6 +1,6 @@
 """Cloud tenants: an account's tenants in the cloud programmes SoftwareOne runs."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 import strawberry
 
@@ -21,9 +21,6 @@ from accounts_graph.graph.node import Node
 from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import CLOUD_TENANT, Resource
-
-if TYPE_CHECKING:
-    pass
 
 CloudTenantFilter = filter_input(
     "CloudTenantFilter",

@@ -1,6 +1,6 @@
 """ERP links: the connection of a buyer to a seller's ERP system."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 import strawberry
 
@@ -20,9 +20,6 @@ from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import ERP_LINK, Resource
-
-if TYPE_CHECKING:
-    pass
 
 ErpLinkFilter = filter_input(
     "ErpLinkFilter",

@@ -1,6 +1,6 @@
 """Licensees: the entities of a client that use what its buyers pay for."""
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 import strawberry
 
@@ -21,9 +21,6 @@ from accounts_graph.graph.node import Node, icon_url
 from accounts_graph.graph.relations import reference
 from accounts_graph.graph.roots import get_field, list_field
 from accounts_graph.platform.resources import LICENSEE, Resource
-
-if TYPE_CHECKING:
-    pass
 
 LicenseeFilter = filter_input(
     "LicenseeFilter",

@@ -5,7 +5,8 @@ type and outcome."""
 import time
 from collections.abc import Iterator
 
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError
+from graphql.utilities import get_operation_ast
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 from strawberry.exceptions import MissingQueryError
@@ -86,7 +87,7 @@ def describe(context: ExecutionContext) -> tuple[str, str]:
     document = context.graphql_document
     if document is None:
         return ANONYMOUS, UNKNOWN
-    operation = _operation(document, context.operation_name)
+    operation = get_operation_ast(document, context.operation_name)
     if operation is None:
         return ANONYMOUS, UNKNOWN
     name = operation.name.value if operation.name else ANONYMOUS
@@ -103,19 +104,6 @@ def outcome_of(context: ExecutionContext) -> str:
 def _code_of(error: GraphQLError) -> str:
     code = (with_code(error).extensions or {}).get("code")
     return str(code or "INTERNAL_SERVER_ERROR")
-
-
-def _operation(
-    document: DocumentNode, name: str | None
-) -> OperationDefinitionNode | None:
-    operations = [
-        definition
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode)
-    ]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((op for op in operations if op.name and op.name.value == name), None)
 
 
 def _finish_span(span: Span, name: str, kind: str, outcome: str) -> None:
