@@ -171,6 +171,13 @@ def _walk_checks(
     speedup: float,
 ) -> None:
     requests, small = counts["graphql"], counts["graphql_5_accounts"]
+    # Below --scale 4 the dataset holds fewer accounts than the walk asks for.
+    section.check(
+        "walk accounts",
+        str(counts["accounts"]),
+        str(first),
+        counts["accounts"] >= first,
+    )
     section.check(
         "walk upstream requests",
         str(requests),
@@ -182,6 +189,14 @@ def _walk_checks(
         f"{small} vs {requests}",
         "equal",
         small == requests,
+    )
+    # The upstream sends at most 100 objects a page: a level with more children
+    # costs a request per further page, the floor's as much as the facade's.
+    section.check(
+        "walk requests / floor's requests",
+        f"{requests} / {counts['batched']}",
+        "equal",
+        requests == counts["batched"],
     )
     section.check(
         "walk / hand-batched floor", f"{vs_floor:.2f}x", "<= 1.25x", vs_floor <= 1.25

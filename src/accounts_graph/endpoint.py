@@ -77,6 +77,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.policy = policy
         self.identities = IdentityCache(ttl=identity_ttl, verifier=verifier)
+        self.keeps_defaults: set[str] = set()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Answer a browser with our GraphiQL page: its files come from the package."""
@@ -214,7 +215,7 @@ class GraphQLView(GraphQL[Context, None]):
         # A header that is not a bearer token must not quietly make a public call.
         if authorization and token is None:
             token = authorization
-        session = Session(self.http, token, self.policy)
+        session = Session(self.http, token, self.policy, self.keeps_defaults)
         request.state.session = session
         return Context(
             session=session,

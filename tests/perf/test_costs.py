@@ -1,6 +1,7 @@
 """What a query costs upstream, pinned by counts rather than timings: one request
 per relation level whatever the breadth, one request for any number of lookups,
-and `select` only for the optional fields a query asks for.
+and a `select` that adds the optional fields a query reads and drops the bulky
+default ones it does not.
 
 A recorder in front of the session sandbox app sees every REST request a
 dedicated facade sends, so the tests check the wire, not only what the facade
@@ -137,10 +138,10 @@ def test_twenty_aliased_lookups_cost_one_request(wire: Wire) -> None:
     assert body["extensions"]["upstream"]["requests"] == 1
 
 
-def test_select_is_left_out_when_no_optional_field_is_asked(wire: Wire) -> None:
+def test_select_drops_the_bulky_fields_no_selection_reads(wire: Wire) -> None:
     wire("{ buyers(first: 5) { nodes { id name taxId address { city } } } }")
 
-    assert wire.selects("buyers") == [""]
+    assert wire.selects("buyers") == ["-account"]
 
 
 def test_select_asks_for_exactly_the_optional_fields_of_the_query(
@@ -151,14 +152,31 @@ def test_select_asks_for_exactly_the_optional_fields_of_the_query(
         "account { name } } } }"
     )
 
-    assert wire.selects("buyers") == ["+audit,+status"]
+    assert wire.selects("buyers") == ["-address,+audit,+status"]
 
 
 def test_select_of_a_nested_level_follows_that_level_only(wire: Wire) -> None:
     wire("{ accounts(first: 5) { nodes { name buyers { name contact { email } } } } }")
 
-    assert wire.selects("accounts") == [""]
-    assert wire.selects("buyers") == ["+contact"]
+    assert wire.selects("accounts") == ["-address,-groups"]
+    # `account` stays: the buyers are matched to their accounts by it.
+    assert wire.selects("buyers") == ["-address,+contact"]
+
+
+def test_walk_leaves_out_what_the_members_carry_and_it_does_not_read(
+    wire: Wire,
+) -> None:
+    wire(WALK, {"first": 50})
+
+    [members] = set(wire.selects("account-users"))
+    assert set(members.split(",")) == {"-buyers", "-invitation", "-modules"}
+    assert set(wire.selects("erp-links")) == {"-address"}
+
+
+def test_a_field_the_filter_names_is_not_dropped(wire: Wire) -> None:
+    wire('{ buyers(first: 5, rql: "eq(address.country,US)") { nodes { id } } }')
+
+    assert wire.selects("buyers") == ["-account"]
 
 
 def test_narrow_selection_costs_half_the_upstream_bytes_of_every_field(

@@ -79,6 +79,21 @@ def test_rule_matches_its_methods_only(
     assert record.injected == {503: 1}
 
 
+def test_rule_with_a_query_pattern_matches_that_query_only(
+    record: FaultRecord, client: httpx.Client
+) -> None:
+    record.use(Faults.parse(rules=[f"GET {SELLERS} query=*select=-* status=400"]))
+
+    dropping = client.get(API + "/sellers?select=-address,%2Baudit&limit=1")
+    adding = client.get(API + "/sellers?select=%2Baudit&limit=1")
+    ordered = client.get(API + "/sellers?order=-name&limit=1")
+
+    assert dropping.status_code == 400
+    assert dropping.json()["title"] == "Bad Request"
+    assert adding.status_code == ordered.status_code == 200
+    assert record.injected == {400: 1}
+
+
 def test_rule_with_times_applies_to_the_first_requests_only(
     record: FaultRecord, client: httpx.Client
 ) -> None:

@@ -5,6 +5,7 @@ objects."""
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from aiodataloader import DataLoader
@@ -14,7 +15,7 @@ from accounts_graph.graph.connection import MAX_PAGE
 from accounts_graph.graph.errors import forbidden, from_upstream, unauthenticated
 from accounts_graph.graph.identity import Identity, IdentityCache, resolve_identity
 from accounts_graph.graph.loaders import ObjectByIdLoader, ObjectsByParentLoader
-from accounts_graph.graph.selection import cached_optional_needs
+from accounts_graph.graph.selection import cached_fields_read
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.platform.enums import Role
 from accounts_graph.platform.resources import Resource
@@ -37,7 +38,7 @@ class Context:
     _identity: Identity | None = None
     _identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict)
-    _needs: Mapping[str, frozenset[str]] | None = None
+    _reads: Mapping[str, frozenset[str]] | None = None
     selections: dict[int, frozenset[str]] = field(default_factory=dict)
     # What graph/prefetch.py loaded ahead of execution: (relation, id of the
     # parent object) → the field's value, or a `Failure` to raise.
@@ -113,17 +114,21 @@ class Context:
             label = resource.name.replace("_", " ")
             raise forbidden(f"read the {field} of a {label} (operations only)")
 
-    def select_for(self, info: "Info", resource: Resource, *extra: str) -> str:
-        """Return the `select` of requests for `resource` in this operation."""
-        if self._needs is None:
-            self._needs = cached_optional_needs(
+    def select_for(
+        self, info: "Info", resource: Resource, *extra: str
+    ) -> rql.Projection:
+        """Return the `select` of requests for `resource` in this operation: the
+        optional fields some selection reads (and `extra`) added, the bulky
+        default ones none reads dropped."""
+        if self._reads is None:
+            self._reads = cached_fields_read(
                 info.schema._schema,
                 info.operation,
                 info._raw_info.fragments,
                 RESOURCE_TYPES,
             )
-        wanted = sorted(self._needs.get(resource.name, frozenset()) | set(extra))
-        return rql.select(wanted)
+        read = self._reads.get(resource.name, frozenset()) | set(extra)
+        return _projection(resource, read)
 
     def by_id(self, info: "Info", resource: Resource) -> ObjectByIdLoader:
         key = ("id", resource.name)
@@ -140,10 +145,9 @@ class Context:
     ) -> ObjectsByParentLoader:
         key = ("parent", resource.name, via)
         if key not in self._loaders:
-            field_ = resource.by_name[via]
-            extra = (via,) if field_.optional else ()
+            # The loader groups the children by `via`: it is always read.
             self._loaders[key] = ObjectsByParentLoader(
-                self.session, resource, via, self.select_for(info, resource, *extra)
+                self.session, resource, via, self.select_for(info, resource, via)
             )
         loader = self._loaders[key]
         assert isinstance(loader, ObjectsByParentLoader)
@@ -151,3 +155,10 @@ class Context:
 
 
 Info = StrawberryInfo[Context, None]
+
+
+@cache
+def _projection(resource: Resource, read: frozenset[str]) -> rql.Projection:
+    add = tuple(sorted(name for name in read if resource.by_name[name].optional))
+    drop = tuple(name for name in resource.droppable_fields if name not in read)
+    return rql.Projection(add, drop)

@@ -41,7 +41,9 @@ async def _together[R](calls: list[Coroutine[Any, Any, R]]) -> list[R]:
 class ObjectByIdLoader(DataLoader[str, Raw | None]):
     """Objects of one resource by id; an unknown id loads as None."""
 
-    def __init__(self, session: Session, resource: Resource, select: str) -> None:
+    def __init__(
+        self, session: Session, resource: Resource, select: rql.Projection
+    ) -> None:
         super().__init__()
         self.session = session
         self.resource = resource
@@ -73,7 +75,11 @@ class ObjectsByParentLoader(DataLoader[str, list[Raw]]):
     """
 
     def __init__(
-        self, session: Session, resource: Resource, via: str, select: str
+        self,
+        session: Session,
+        resource: Resource,
+        via: str,
+        select: rql.Projection,
     ) -> None:
         super().__init__()
         self.session = session

@@ -235,7 +235,7 @@ async def list_page(
     select = info.context.select_for(info, kind.RESOURCE, *audited)
     path = collection or kind.RESOURCE.collection
     offset, limit = slice_.offset, slice_.limit
-    count_select = rql.select(audited)
+    count_select = rql.Projection(add=audited)
     if selection(info) <= _COUNT_ONLY:
         # Only the count is asked for: the platform answers it for `limit=0`.
         counted = await upstream(

@@ -1,5 +1,5 @@
-"""Reading the query: which fields a selection asks for, and which optional REST
-fields the whole operation needs per resource (sent once as `select=+…`)."""
+"""Reading the query: which fields a selection asks for, and which REST fields
+the whole operation reads per resource (what `select` adds and drops)."""
 
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
@@ -121,18 +121,21 @@ class _NeedsVisitor(Visitor):
         resource = self.resources.get(get_named_type(parent).name)
         if resource is None:
             return
+        # A GraphQL field of a resource's type reads the REST field of its name;
+        # the others (`iconUrl`, relations through other collections) read core
+        # fields or none.
         field = resource.by_name.get(node.name.value)
-        if field is not None and field.optional:
+        if field is not None:
             self.needs[resource.name].add(field.name)
 
 
-def optional_needs(
+def fields_read(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],
     resources: dict[str, Resource],
 ) -> dict[str, set[str]]:
-    """Map resource name → optional REST fields the operation asks for.
+    """Map resource name → the REST fields the operation's selections read.
 
     `resources` maps GraphQL type names to the resource they present.
     """
@@ -153,27 +156,27 @@ _needs_cache: OrderedDict[tuple[str, str | None], Mapping[str, frozenset[str]]] 
 )
 
 
-def cached_optional_needs(
+def cached_fields_read(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],
     resources: dict[str, Resource],
 ) -> Mapping[str, frozenset[str]]:
-    """Return `optional_needs`, remembered by the operation's text and name.
+    """Return `fields_read`, remembered by the operation's text and name.
 
     The text decides the whole document, fragments included, so the answer
     is the same for every request that sends it; an operation parsed without
     its source text is walked each time.
     """
     if operation.loc is None:
-        return _frozen(optional_needs(schema, operation, fragments, resources))
+        return _frozen(fields_read(schema, operation, fragments, resources))
     name = operation.name.value if operation.name else None
     key = (operation.loc.source.body, name)
     found = _needs_cache.get(key)
     if found is not None:
         _needs_cache.move_to_end(key)
         return found
-    found = _frozen(optional_needs(schema, operation, fragments, resources))
+    found = _frozen(fields_read(schema, operation, fragments, resources))
     _needs_cache[key] = found
     if len(_needs_cache) > _NEEDS_CACHE_SIZE:
         _needs_cache.popitem(last=False)

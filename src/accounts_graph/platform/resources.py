@@ -64,6 +64,17 @@ class Resource:
     def operations_only_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.operations_only)
 
+    @property
+    def droppable_fields(self) -> tuple[str, ...]:
+        """Default fields a read may leave out with `select=-field`: the bulky
+        ones (objects, lists, references) outside the reference core. Scalars
+        stay: dropping them saves little and every request would carry them."""
+        return tuple(
+            f.name
+            for f in self.fields
+            if not f.optional and not f.core and f.kind is not Kind.SCALAR
+        )
+
 
 def _ref(name: str, target: str, *, optional: bool = False) -> Field:
     return Field(name, Kind.REF, target, optional=optional)

@@ -12,11 +12,14 @@ made.
   or 504 instead.
 - rules, for chosen requests, each written as
 
-      [METHODS] PATTERN [status=N] [retry-after=S] [delay=S] [rate=R] [times=N]
+      [METHODS] PATTERN [query=Q] [status=N] [retry-after=S] [delay=S] [rate=R]
+      [times=N]
 
   e.g. `GET /public/v1/accounts/sellers* status=429 retry-after=3600` or
   `/public/v1/accounts/buyers* delay=30`. PATTERN is a shell pattern over the
-  path; METHODS a comma-separated list (default: any). The request waits
+  path, Q one over the percent-decoded query string (`query=*select=-*`: an
+  endpoint that refuses to leave default fields out); METHODS a
+  comma-separated list (default: any). The request waits
   `delay` seconds, then gets `status` (with `Retry-After: S` when given) or,
   without a status, its normal answer. `rate` applies the rule to that share of
   the matching requests, `times` to the first N only. The first rule that
@@ -35,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from http import HTTPStatus
+from urllib.parse import unquote
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,10 +62,13 @@ class FaultRule:
     delay: float = 0.0
     rate: float = 1.0
     times: int | None = None
+    query: str = "*"
 
-    def matches(self, method: str, path: str) -> bool:
-        return (not self.methods or method in self.methods) and fnmatchcase(
-            path, self.pattern
+    def matches(self, method: str, path: str, query: str = "") -> bool:
+        return (
+            (not self.methods or method in self.methods)
+            and fnmatchcase(path, self.pattern)
+            and fnmatchcase(query, self.query)
         )
 
     @classmethod
@@ -96,6 +103,7 @@ class FaultRule:
                 delay=_or(_opt(values, "delay", float), 0.0),
                 rate=_or(_opt(values, "rate", float), 1.0),
                 times=_opt(values, "times", int),
+                query=values.get("query", "*"),
             )
         except ValueError as error:
             raise ValueError(f"fault rule {text!r}: {error}") from error
@@ -125,7 +133,7 @@ class FaultRule:
             raise ValueError(f"fault rule {text!r}: " + "; ".join(problems))
 
 
-_OPTIONS = ("status", "retry-after", "delay", "rate", "times")
+_OPTIONS = ("query", "status", "retry-after", "delay", "rate", "times")
 
 
 def _or(value: float | None, default: float) -> float:
@@ -226,10 +234,10 @@ class FaultRecord:
             if fnmatchcase(a.path, pattern) and method in (None, a.method)
         ]
 
-    def rule_for(self, method: str, path: str) -> FaultRule | None:
+    def rule_for(self, method: str, path: str, query: str = "") -> FaultRule | None:
         """Pick the rule that applies to this request, using up its `times`."""
         for index, rule in enumerate(self.faults.rules):
-            if not rule.matches(method, path):
+            if not rule.matches(method, path, query):
                 continue
             if rule.times is not None and self._used[index] >= rule.times:
                 continue
@@ -258,8 +266,9 @@ class FaultInjection:
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
+        query = unquote(scope.get("query_string", b"").decode("latin-1"))
         record = self.record
-        rule = record.rule_for(method, path)
+        rule = record.rule_for(method, path, query)
         status = rule.status if rule is not None else record.random_error(path)
         record.arrivals.append(Arrival(time.monotonic(), method, path, status))
         wait = rule.delay if rule is not None else 0.0

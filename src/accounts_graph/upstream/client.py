@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +18,9 @@ import httpx
 import orjson
 
 from accounts_graph.telemetry.upstream import upstream_call
+from accounts_graph.upstream import rql
 from accounts_graph.upstream.errors import (
+    InvalidInput,
     Overloaded,
     Unauthenticated,
     Unsendable,
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/public/v1/accounts"
 PAGE_LIMIT = 100
+NO_PROJECTION = rql.Projection()
 # Pages of one list fetched at the same time once the first told the total.
 PAGES_AT_ONCE = 8
 # Characters a URL cannot carry raw (controls, space) or that would end the query
@@ -102,6 +105,9 @@ class Session:
     http: httpx.AsyncClient
     token: str | None
     policy: Policy = DEFAULT_POLICY
+    # Collections that answered 400 to `select=-field`: shared by the sessions
+    # of one process, so each such collection costs that extra request once.
+    keeps_defaults: set[str] = field(default_factory=set)
     requests: int = 0
     bytes_received: int = 0
 
@@ -272,21 +278,40 @@ class Session:
         collection: str,
         *,
         filter: str = "",
-        select: str = "",
+        select: rql.Projection = NO_PROJECTION,
         order: str = "",
         limit: int = PAGE_LIMIT,
         offset: int = 0,
     ) -> Page:
-        """Fetch one page of a collection."""
-        parts = [filter] if filter else []
-        if select:
-            parts.append(f"select={select}")
-        if order:
-            parts.append(f"order={order}")
-        parts += [f"limit={limit}", f"offset={offset}"]
-        body = await self.send(
-            "GET", f"/{collection}", query="&".join(parts), template=f"/{collection}"
+        """Fetch one page of a collection.
+
+        Fields of `select.drop` are left out unless the filter or the order
+        names them, or the collection refused to leave fields out before: then
+        a 400 answer to a request that dropped some is asked once more without
+        dropping, and the collection is remembered for the process.
+        """
+        drop = () if collection in self.keeps_defaults else select.drop
+        drop = tuple(
+            name
+            for name in drop
+            if not rql.mentions(filter, name) and not rql.mentions(order, name)
         )
+        try:
+            body = await self._list(
+                collection, filter, select.add, drop, order, limit, offset
+            )
+        except InvalidInput as error:
+            if not drop or error.status != 400:
+                raise
+            body = await self._list(
+                collection, filter, select.add, (), order, limit, offset
+            )
+            if collection not in self.keeps_defaults:
+                self.keeps_defaults.add(collection)
+                logger.info(
+                    "upstream /%s refuses select=-field: its objects now come whole",
+                    collection,
+                )
         pagination = body.get("$meta", {}).get("pagination", {})
         return Page(
             body.get("data", []),
@@ -295,8 +320,32 @@ class Session:
             int(pagination.get("limit", limit)),
         )
 
+    async def _list(
+        self,
+        collection: str,
+        filter: str,
+        add: tuple[str, ...],
+        drop: tuple[str, ...],
+        order: str,
+        limit: int,
+        offset: int,
+    ) -> Any:
+        parts = [filter] if filter else []
+        if add or drop:
+            parts.append(f"select={rql.select(add, drop)}")
+        if order:
+            parts.append(f"order={order}")
+        parts += [f"limit={limit}", f"offset={offset}"]
+        return await self.send(
+            "GET", f"/{collection}", query="&".join(parts), template=f"/{collection}"
+        )
+
     async def fetch_all(
-        self, collection: str, *, filter: str = "", select: str = ""
+        self,
+        collection: str,
+        *,
+        filter: str = "",
+        select: rql.Projection = NO_PROJECTION,
     ) -> list[dict[str, Any]]:
         """Fetch every object matching `filter`: the first page, then the others
         concurrently (at most `PAGES_AT_ONCE` in flight).

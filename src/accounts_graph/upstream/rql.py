@@ -5,7 +5,9 @@ query string before it parses the RQL, so the characters that decoding would
 change are percent-encoded here, in values and in raw terms alike.
 """
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # `%` starts an escape, a `+` decodes to a space (so `+02:00` would lose its
 # sign), `&` ends the term and `#` the whole query.
@@ -40,12 +42,36 @@ def quote(value: object) -> str:
     return f"'{encoded(escaped)}'"
 
 
-def select(names: Iterable[str]) -> str:
-    """Render the value of `select` that adds these optional fields.
+def select(names: Iterable[str], drop: Iterable[str] = ()) -> str:
+    """Render the value of `select` that adds these optional fields and leaves
+    out the default fields in `drop`.
 
     The sign travels as %2B: a raw `+` in a query string decodes to a space.
     """
-    return ",".join(f"%2B{name}" for name in names)
+    return ",".join([*(f"-{name}" for name in drop), *(f"%2B{n}" for n in names)])
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The `select` of a read: optional fields to add, default fields to drop.
+
+    Dropping is what keeps a list of account users from carrying every
+    member's modules and buyers when the query asks for names; the platform
+    does not accept it on every endpoint, which `Session.fetch_page` handles.
+    """
+
+    add: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+def mentions(rql: str, name: str) -> bool:
+    """Whether an RQL filter or order names the field `name` (or a path in it).
+
+    The platform filters and sorts only on fields it returns, so a field the
+    request reads this way is never dropped. Quoted values may match too; that
+    only keeps a field that could have gone.
+    """
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", rql) is not None
 
 
 def term(operator: str, path: str, value: object) -> str:
