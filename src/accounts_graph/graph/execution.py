@@ -3,12 +3,12 @@
 graphql-core builds a resolve info (a 14-member tuple) for every field and
 Strawberry runs nine layers of wrappers around every resolver, which is most of
 the cost of a field when thousands of them are plain attributes or values
-graph/prefetch.py loaded. For three kinds of fields this executor skips both:
-fields without a resolver (an attribute read through Strawberry's default
-resolver), embedded objects (`common.embedded`) and relation fields whose
-value was prefetched. The value is then
-completed by graphql-core's own `complete_value`, so nullability, lists, enum
-and scalar serialization and error locations are exactly the executor's. Every
+graph/prefetch.py loaded. For the fields graph/field_plans.py names (attributes,
+embedded objects, relation fields whose value was prefetched) this executor
+skips both: graph/completion.py completes their whole subtree in one loop, and
+when it meets anything it does not answer for, the field is completed again by
+graphql-core's own `complete_value`, so nullability, lists, enum and scalar
+serialization and error paths and locations are exactly the executor's. Every
 other field, and every field when a middleware is installed, takes the usual
 path.
 """
@@ -16,24 +16,17 @@ path.
 from collections.abc import Awaitable
 from typing import Any, NamedTuple
 
-from graphql import (
-    GraphQLField,
-    GraphQLLeafType,
-    GraphQLObjectType,
-    Undefined,
-    get_named_type,
-    get_nullable_type,
-    is_abstract_type,
-    is_leaf_type,
-    is_non_null_type,
-)
+from graphql import GraphQLObjectType, Undefined
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from accounts_graph.graph.completion import Completions
 from accounts_graph.graph.context import Context
-from accounts_graph.graph.relations import Failure, Relation, relation_of
+from accounts_graph.graph.field_plans import Embedded, Plain, plan_of
+from accounts_graph.graph.relations import Failure, Relation
+
+_ABSENT = object()
 
 
 class _Where(NamedTuple):
@@ -47,62 +40,6 @@ class _Where(NamedTuple):
     field_name: str
 
 
-class _Plain(NamedTuple):
-    """A field without a resolver: an attribute, read as Strawberry would.
-
-    `leaf` is its scalar or enum type when it has one, `required` whether it is
-    non-null: such a field is completed in place (`Execution.execute_fields`).
-    """
-
-    read: Any
-    attribute: str
-    leaf: GraphQLLeafType | None
-    required: bool
-
-
-class _Embedded(NamedTuple):
-    """A field converting an object embedded in the parent's REST document."""
-
-    convert: Any
-    key: str
-
-
-class _Step(NamedTuple):
-    """One field of a selection: where its value goes, and its plain leaf plan."""
-
-    response_name: str
-    field_details_list: FieldDetailsList
-    leaf: _Plain | None
-
-
-_ABSENT = object()
-# GraphQL field → how to short-cut it (None: the usual path). Kept with the field
-# so that an id reused after a schema is gone cannot match.
-type _Plan = _Plain | _Embedded | Relation | None
-_PLANS: dict[int, tuple[GraphQLField, _Plan]] = {}
-
-
-def _plan(field_def: GraphQLField) -> _Plan:
-    entry = _PLANS.get(id(field_def))
-    if entry is not None and entry[0] is field_def:
-        return entry[1]
-    plan: _Plan = None
-    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    named = get_named_type(field_def.type)
-    if field is not None and not field_def.args and not is_abstract_type(named):
-        if field.is_basic_field and not field.extensions:
-            required = is_non_null_type(field_def.type)
-            of = get_nullable_type(field_def.type)
-            leaf = of if is_leaf_type(of) else None
-            plan = _Plain(field.default_resolver, field.python_name, leaf, required)
-        elif (embedded := _embedded_of(field)) is not None:
-            plan = _Embedded(*embedded)
-        else:
-            plan = relation_of(field)
-    _PLANS[id(field_def)] = (field_def, plan)
-    return plan
-
-
 class Execution(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's execution context with the short path described above."""
 
@@ -110,9 +47,9 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._short = manager is None or not manager.middlewares
-        # Per selection (graphql-core collects one per type and field nodes, and
-        # keeps it for the whole execution): each field's plain leaf, if any.
-        self._steps: dict[int, tuple[GroupedFieldSet, list[_Step]]] = {}
+        context = self.context_value
+        prefetched = context.prefetched if isinstance(context, Context) else None
+        self._completions = Completions(self.schema, self.collect_subfields, prefetched)
 
     def execute_fields(
         self,
@@ -123,26 +60,27 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """Execute the fields of one object, as graphql-core does, but complete a
-        plain scalar or enum attribute in place: no path, no call per field.
-        Whatever is not plain and valid (a null where one is not allowed, a value
-        the type refuses) takes the usual path, which raises the usual error."""
+        field whose subtree is at hand in place: no path, no call per field.
+        Whatever the completer does not answer for takes the usual path, which
+        raises the usual error."""
         if not self._short:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        # Deferred fragments are delivered by graphql-core alone.
+        fast_ok = position_context is None
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
-        steps = self._steps.get(id(grouped_field_set))
-        if steps is None or steps[0] is not grouped_field_set:
-            steps = (grouped_field_set, self._steps_of(parent_type, grouped_field_set))
-            self._steps[id(grouped_field_set)] = steps
+        steps = self._completions.steps(parent_type, grouped_field_set)
         try:
-            for response_name, field_details_list, leaf in steps[1]:
-                if leaf is not None:
-                    value = _leaf_value(leaf, source_value)
-                    if value is not _ABSENT:
-                        results[response_name] = value
+            for response_name, field_details_list, field in steps:
+                if field is not None and fast_ok:
+                    try:
+                        results[response_name] = field.complete(source_value)
                         continue
+                    except Exception:
+                        # The usual path below meets it again and reports it.
+                        pass
                 result = self.execute_field(
                     parent_type,
                     source_value,
@@ -161,18 +99,6 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return self._gathered(results, awaitable_fields)
-
-    def _steps_of(
-        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
-    ) -> list["_Step"]:
-        steps = []
-        for response_name, field_details_list in grouped_field_set.items():
-            name = field_details_list[0].node.name.value
-            field_def = self.schema.get_field(parent_type, name)
-            plan = _plan(field_def) if field_def is not None else None
-            leaf = plan if type(plan) is _Plain and plan.leaf is not None else None
-            steps.append(_Step(response_name, field_details_list, leaf))
-        return steps
 
     async def _gathered(
         self, results: dict[str, Any], awaitable_fields: list[str]
@@ -193,9 +119,11 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
+        """Resolve one field: a short-path field by reading its value and
+        completing it with graphql-core's `complete_value`, others as usual."""
         name = field_details_list[0].node.name.value
         field_def = self.schema.get_field(parent_type, name)
-        plan = _plan(field_def) if field_def is not None and self._short else None
+        plan = plan_of(field_def) if field_def is not None and self._short else None
         if plan is None or field_def is None:
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context
@@ -210,9 +138,9 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
                 )
         return_type = field_def.type
         try:
-            if type(plan) is _Plain:
+            if type(plan) is Plain:
                 value = plan.read(source, plan.attribute)
-            elif type(plan) is _Embedded:
+            elif type(plan) is Embedded:
                 value = plan.convert(source._raw.get(plan.key))
             completed = self.complete_value(
                 return_type,
@@ -241,26 +169,3 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         except Exception as error:
             self.handle_field_error(error, return_type, field_details_list, path)
             return None
-
-
-def _embedded_of(field: Any) -> tuple[Any, str] | None:
-    """What `common.embedded` made a field from, if it did."""
-    base = getattr(field, "base_resolver", None)
-    found = getattr(getattr(base, "wrapped_func", None), "embedded", None)
-    return found if isinstance(found, tuple) else None
-
-
-def _leaf_value(plan: _Plain, source: Any) -> Any:
-    """The completed value of a plain leaf field, or _ABSENT for the usual path."""
-    try:
-        value = plan.read(source, plan.attribute)
-        if value is None:
-            return _ABSENT if plan.required else None
-        assert plan.leaf is not None
-        coerced = plan.leaf.coerce_output_value(value)
-    except Exception:
-        # The usual path reads it again and reports the error where it belongs.
-        return _ABSENT
-    if coerced is None or coerced is Undefined:
-        return _ABSENT
-    return coerced
