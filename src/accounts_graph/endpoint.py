@@ -38,6 +38,7 @@ from accounts_graph.http_limits import (
 from accounts_graph.platform.tokens import bearer_of
 from accounts_graph.settings import Settings
 from accounts_graph.upstream.client import Session
+from accounts_graph.upstream.dropping import DropMemory
 from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy
 
 
@@ -77,7 +78,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.policy = policy
         self.identities = IdentityCache(ttl=identity_ttl, verifier=verifier)
-        self.keeps_defaults: set[str] = set()
+        self.dropping = DropMemory()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Answer a browser with our GraphiQL page: its files come from the package."""
@@ -215,7 +216,7 @@ class GraphQLView(GraphQL[Context, None]):
         # A header that is not a bearer token must not quietly make a public call.
         if authorization and token is None:
             token = authorization
-        session = Session(self.http, token, self.policy, self.keeps_defaults)
+        session = Session(self.http, token, self.policy, self.dropping)
         request.state.session = session
         return Context(
             session=session,

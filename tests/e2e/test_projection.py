@@ -31,7 +31,8 @@ from tests.conftest import GraphQLClient
 from tests.servers import running
 
 REFUSE_EVERYWHERE = "GET /public/v1/accounts/* query=*select=-* status=400"
-REFUSE_BUYERS = "GET /public/v1/accounts/buyers query=*select=-* status=400"
+API_BUYERS = "/public/v1/accounts/buyers"
+REFUSE_BUYERS = f"GET {API_BUYERS} query=*select=-* status=400"
 SETTINGS = Settings(max_cost=100_000)
 
 
@@ -178,15 +179,47 @@ def test_a_400_the_dropping_did_not_cause_is_reported_and_not_learnt(
 ) -> None:
     record, url = upstream
     record.use(Faults())
+    bad = '{ buyers(rql: "eq(nosuchfield,1)") { nodes { id } } }'
     with fresh_facade(url) as gql:
         gql("{ viewer { role } }", ops)
-        refused = gql('{ buyers(rql: "eq(nosuchfield,1)") { nodes { id } } }', ops)
+        refused = gql(bad, ops)
         later = gql("{ buyers(first: 2) { nodes { id } } }", ops)
+        refused_again = gql(bad, ops)
 
-    assert refused["data"]["buyers"] is None
-    [error] = refused["errors"]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "nosuchfield" in error["message"]
+    for body in (refused, refused_again):
+        assert body["data"]["buyers"] is None
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "nosuchfield" in error["message"]
     # Asked once more without dropping, which the upstream refused as well.
     assert refused["extensions"]["upstream"]["requests"] == 2
     assert later["extensions"]["upstream"]["requests"] == 1
+    # Once the upstream took this request shape, a 400 to it is the filter's.
+    assert refused_again["extensions"]["upstream"]["requests"] == 1
+
+
+def test_a_stray_400_after_the_shape_was_accepted_is_not_learnt(
+    upstream: tuple[FaultRecord, str], ops: str
+) -> None:
+    record, url = upstream
+    query = "{ buyers(first: 2) { nodes { id name } } }"
+    with fresh_facade(url) as gql:
+        gql("{ viewer { role } }", ops)
+        record.use(Faults())
+        accepted = gql(query, ops)
+        record.use(Faults.parse(rules=[f"GET {API_BUYERS} status=400 times=1"]))
+        stray = gql(query, ops)
+        after = gql(query, ops)
+        arrivals = record.seen("*/buyers")
+    record.use(Faults())
+
+    assert stray["data"]["buyers"] is None
+    assert stray["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert after["data"] == accepted["data"]
+    assert after["extensions"]["upstream"]["requests"] == 1
+    # Both reads after the stray answer still left the buyers' account out.
+    assert [a.injected for a in arrivals] == [400, None]
+    assert (
+        after["extensions"]["upstream"]["bytes"]
+        == (accepted["extensions"]["upstream"]["bytes"])
+    )

@@ -19,6 +19,7 @@ import orjson
 
 from accounts_graph.telemetry.upstream import upstream_call
 from accounts_graph.upstream import rql
+from accounts_graph.upstream.dropping import DropMemory
 from accounts_graph.upstream.errors import (
     InvalidInput,
     Overloaded,
@@ -105,9 +106,8 @@ class Session:
     http: httpx.AsyncClient
     token: str | None
     policy: Policy = DEFAULT_POLICY
-    # Collections that answered 400 to `select=-field`: shared by the sessions
-    # of one process, so each such collection costs that extra request once.
-    keeps_defaults: set[str] = field(default_factory=set)
+    # Shared by the sessions of one process: a refusal costs one extra request.
+    dropping: DropMemory = field(default_factory=DropMemory)
     requests: int = 0
     bytes_received: int = 0
 
@@ -286,32 +286,29 @@ class Session:
         """Fetch one page of a collection.
 
         Fields of `select.drop` are left out unless the filter or the order
-        names them, or the collection refused to leave fields out before: then
-        a 400 answer to a request that dropped some is asked once more without
-        dropping, and the collection is remembered for the process.
+        names them; `DropMemory` decides what a 400 to such a read means.
         """
-        drop = () if collection in self.keeps_defaults else select.drop
         drop = tuple(
             name
-            for name in drop
+            for name in select.drop
             if not rql.mentions(filter, name) and not rql.mentions(order, name)
         )
+        drop = self.dropping.allowed(collection, drop)
         try:
             body = await self._list(
                 collection, filter, select.add, drop, order, limit, offset
             )
         except InvalidInput as error:
-            if not drop or error.status != 400:
+            if error.status != 400 or not self.dropping.worth_retrying(
+                collection, drop
+            ):
                 raise
             body = await self._list(
                 collection, filter, select.add, (), order, limit, offset
             )
-            if collection not in self.keeps_defaults:
-                self.keeps_defaults.add(collection)
-                logger.info(
-                    "upstream /%s refuses select=-field: its objects now come whole",
-                    collection,
-                )
+            self.dropping.refuse(collection, drop)
+        else:
+            self.dropping.accept(collection, drop)
         pagination = body.get("$meta", {}).get("pagination", {})
         return Page(
             body.get("data", []),
