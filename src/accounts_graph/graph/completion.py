@@ -103,6 +103,7 @@ class Completions:
         # Keyed by identity, the selection kept with its entry so that its id
         # cannot be reused while the execution runs.
         self._steps: dict[int, tuple[GroupedFieldSet, list[Step]]] = {}
+        self._met: dict[int, GroupedFieldSet] = {}
         self._objects: dict[
             tuple[int, bool], tuple[GroupedFieldSet, Complete | None]
         ] = {}
@@ -110,7 +111,25 @@ class Completions:
     def steps(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
     ) -> list[Step]:
-        """Each field of a selection with its completer (from the parent object)."""
+        """Each field of a selection with its completer (from the parent object).
+
+        The first object of a selection gets none: compiling costs more than
+        it saves until the selection repeats, as it does for the items of a
+        list, and a query for one object never repeats it.
+        """
+        entry = self._steps.get(id(grouped_field_set))
+        if entry is not None and entry[0] is grouped_field_set:
+            return entry[1]
+        if self._met.get(id(grouped_field_set)) is not grouped_field_set:
+            self._met[id(grouped_field_set)] = grouped_field_set
+            return [
+                (name, details, None) for name, details in grouped_field_set.items()
+            ]
+        return self._compiled(parent_type, grouped_field_set)
+
+    def _compiled(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> list[Step]:
         entry = self._steps.get(id(grouped_field_set))
         if entry is not None and entry[0] is grouped_field_set:
             return entry[1]
@@ -187,7 +206,7 @@ class Completions:
         if entry is not None and entry[0] is selection:
             return entry[1]
         fields = [
-            (name, field) for name, _, field in self.steps(object_type, selection)
+            (name, field) for name, _, field in self._compiled(object_type, selection)
         ]
         built: Complete | None = None
         if all(field is not None for _, field in fields):
