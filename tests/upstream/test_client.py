@@ -3,8 +3,13 @@ keeps, tokens it will not send."""
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from tests.servers import running
 
-from accounts_graph.upstream.client import Session
+from accounts_graph.upstream.client import API_PREFIX, Session, build_http_client
 from accounts_graph.upstream.errors import (
     REDACTED,
     InvalidInput,
@@ -75,3 +80,25 @@ async def test_session_refuses_to_send_a_malformed_token(
 
     assert session.requests == 0
     assert token not in str(raised.value)
+
+
+async def test_a_cookie_the_upstream_sets_is_never_sent_for_another_caller() -> None:
+    # A load balancer's affinity cookie, or a session cookie, set in answer to one
+    # caller must not ride along on the next caller's requests: the client is
+    # shared by every request of the process.
+    cookies_seen: list[str | None] = []
+
+    async def answer(request: Request) -> JSONResponse:
+        cookies_seen.append(request.headers.get("cookie"))
+        response = JSONResponse({"data": []})
+        response.set_cookie("session", f"of-{request.headers['authorization']}")
+        return response
+
+    upstream = Starlette(routes=[Route(API_PREFIX + "/accounts", answer)])
+    with running(upstream) as url:
+        http = build_http_client(url)
+        async with http:
+            await Session(http, "token-of-alice").send("GET", "/accounts")
+            await Session(http, "token-of-bob").send("GET", "/accounts")
+
+    assert cookies_seen == [None, None]

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import quote
 
@@ -79,7 +80,11 @@ def build_http_client(
     policy: Policy = DEFAULT_POLICY,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """Create the process-wide client: keep-alive pool, no env proxies, no redirects."""
+    """Create the process-wide client: keep-alive pool, no env proxies, no redirects.
+
+    It keeps no cookies: every caller's requests share it, so a cookie set in
+    answer to one (a session, a load balancer's affinity) would be sent for all.
+    """
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/") + API_PREFIX,
         timeout=httpx.Timeout(
@@ -91,6 +96,7 @@ def build_http_client(
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
         trust_env=False,
         follow_redirects=False,
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         transport=transport,
     )
 
