@@ -3,12 +3,16 @@
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from accounts_graph.servers import BACKLOG
@@ -58,3 +62,25 @@ class WireRecorder:
         if scope["type"] == "http":
             self.seen.append((scope["path"], scope["query_string"].decode()))
         await self.app(scope, receive, send)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+# The Operations token a canned Accounts API knows: `canned_accounts_api`.
+CANNED_TOKEN = "idt:TKN-1111-2222:" + "x" * 32
+
+
+def canned_accounts_api(accounts: Endpoint, buyers: Endpoint) -> Starlette:
+    """An Accounts API with two lists answered as the test says (what the sandbox
+    never answers), which knows `CANNED_TOKEN` as an Operations token."""
+
+    async def token(request: Request) -> JSONResponse:
+        account = {"id": "ACC-1111-0000", "type": "Operations", "name": "Ops"}
+        return JSONResponse({"id": "TKN-1111-2222", "account": account})
+
+    return Starlette(
+        routes=[
+            Route("/public/v1/accounts/accounts", accounts),
+            Route("/public/v1/accounts/buyers", buyers),
+            Route("/public/v1/accounts/api-tokens/{id}", token),
+        ]
+    )

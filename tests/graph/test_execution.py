@@ -19,9 +19,8 @@ from graphql.pyutils import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from tests.servers import running
+from tests.servers import CANNED_TOKEN, canned_accounts_api, running
 
 from accounts_graph.graph.context import Context
 from accounts_graph.graph.execution import Execution
@@ -186,7 +185,7 @@ async def test_prefetched_levels_are_completed_without_a_call_per_field(
     assert calls == [23, 23]
 
 
-TOKEN = "idt:TKN-1111-2222:" + "x" * 32
+TOKEN = CANNED_TOKEN
 ACCOUNTS = [{"id": "ACC-1111-0001", "name": "a"}, {"id": "ACC-1111-0002", "name": "b"}]
 BUYERS = [
     {"id": "BUY-1111-0001", "name": "fine", "status": "Active"},
@@ -214,17 +213,7 @@ def _odd_upstream() -> Starlette:
             ]
         )
 
-    async def token(request: Request) -> JSONResponse:
-        account = {"id": "ACC-1111-0000", "type": "Operations", "name": "Ops"}
-        return JSONResponse({"id": "TKN-1111-2222", "account": account})
-
-    return Starlette(
-        routes=[
-            Route("/public/v1/accounts/accounts", accounts),
-            Route("/public/v1/accounts/buyers", buyers),
-            Route("/public/v1/accounts/api-tokens/{id}", token),
-        ]
-    )
+    return canned_accounts_api(accounts, buyers)
 
 
 @pytest.fixture(scope="module")

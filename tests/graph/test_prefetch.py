@@ -14,10 +14,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 from tests.conftest import GraphQLClient
 from tests.perf.test_costs import Recorder, Wire
-from tests.servers import running
+from tests.servers import CANNED_TOKEN, canned_accounts_api, running
 
 from accounts_graph.app import create_app
 
@@ -128,7 +127,7 @@ def test_a_level_the_role_may_not_list_is_refused_at_each_path_unasked(
     assert _paths(wire) == ["/accounts"]
 
 
-TOKEN = "idt:TKN-1111-2222:" + "x" * 32
+TOKEN = CANNED_TOKEN
 ACCOUNTS = [{"id": "ACC-1111-0001", "name": "a"}, {"id": "ACC-1111-0002", "name": "b"}]
 
 
@@ -143,17 +142,7 @@ def _broken_upstream(seen: list[str]) -> Starlette:
         problem = {"title": "Service Unavailable", "status": 500, "traceId": "t-1"}
         return JSONResponse(problem, status_code=500)
 
-    async def token(request: Request) -> JSONResponse:
-        account = {"id": "ACC-1111-0000", "type": "Operations", "name": "Ops"}
-        return JSONResponse({"id": "TKN-1111-2222", "account": account})
-
-    return Starlette(
-        routes=[
-            Route("/public/v1/accounts/accounts", accounts),
-            Route("/public/v1/accounts/buyers", buyers),
-            Route("/public/v1/accounts/api-tokens/{id}", token),
-        ]
-    )
+    return canned_accounts_api(accounts, buyers)
 
 
 def test_a_failed_level_is_null_at_each_parent_after_one_request() -> None:
