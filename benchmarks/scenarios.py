@@ -78,24 +78,34 @@ def single_object(bench: Bench) -> Section:
         over_rest["taxId"],
     )
 
+    # `{ __typename }` asks the facade for nothing upstream: what the HTTP hop
+    # and the GraphQL layer cost on their own, the part no batching can remove.
     times = alternate(
         {
             "graphql": lambda: bench.gql(SINGLE, {"id": buyer_id}),
             "rest": lambda: bench.rest.get(f"/buyers/{buyer_id}"),
+            "typename": lambda: bench.gql("{ __typename }"),
         },
         bench.repetitions(400),
         warmup=20,
     )
     ratio = _ratio(times["graphql"], times["rest"])
+    bare = _ratio(times["typename"], times["rest"])
     section = Section(
         "single object: buyer(id) vs GET /buyers/{id}",
         ["side", "ms median [min-max]", "x REST"],
         [
             ["GraphQL buyer(id), same fields", str(times["graphql"]), f"{ratio:.2f}"],
             ["REST GET /buyers/{id} (httpx)", str(times["rest"]), "1.00"],
+            [
+                "GraphQL { __typename }, no upstream",
+                str(times["typename"]),
+                f"{bare:.2f}",
+            ],
         ],
         notes=[f"{times['rest'].count} alternating repetitions each"],
-        data={name: t.as_dict() for name, t in times.items()} | {"ratio": ratio},
+        data={name: t.as_dict() for name, t in times.items()}
+        | {"ratio": ratio, "typename_ratio": bare},
     )
     section.check(
         "single object / direct GET", f"{ratio:.2f}x", "<= 1.5x", ratio <= 1.5
