@@ -214,3 +214,49 @@ def test_client_acting_on_another_accounts_member_gets_not_found(
 
     assert top_code(body) == "NOT_FOUND"
     assert _member(gql, ops, other.account_id, stranger)["groups"] == [{"id": group}]
+
+
+WHOLE = "id lastLoginAt invitation { status } user { id } account { id } groups { id }"
+
+
+def test_every_payload_is_the_membership_as_queries_show_it(
+    gql: GraphQLClient, rest: httpx.Client, client: Caller, group_id: str
+) -> None:
+    # A client's cache keys objects by type and id: a payload naming the member
+    # by its user's id would be a second object beside the one queries fetched.
+    person = {"email": email(), "firstName": "Ada", "lastName": "Lovelace"}
+    created = succeed(
+        gql,
+        client.token,
+        "createAccountUser",
+        f"accountUser {{ {WHOLE} }}",
+        accountId=client.account_id,
+        input={"user": person, "groupIds": [group_id]},
+    )["accountUser"]
+    ids = {"accountId": client.account_id, "userId": created["user"]["id"]}
+    second = new_group(rest, client.headers)["id"]
+    changes = [
+        ("assignAccountUserToGroups", {"groupId": second}),
+        ("updateAccountUserGroups", {"groupIds": [group_id, second]}),
+        ("removeAccountUserFromGroup", {"userGroupId": second}),
+        ("resendAccountUserInvitation", {}),
+        ("sendNewAccountUserInvitation", {}),
+        ("acceptAccountUserInvitation", {}),
+    ]
+
+    def queried() -> Any:
+        return query(
+            gql,
+            client.token,
+            f'{{ accountUser(accountId: "{ids["accountId"]}", '
+            f'userId: "{ids["userId"]}") {{ {WHOLE} }} }}',
+        )["accountUser"]
+
+    assert created == queried()
+    assert created["id"].startswith("AUSR-")
+    for name, arguments in changes:
+        payload = succeed(
+            gql, client.token, name, f"accountUser {{ {WHOLE} }}", **arguments, **ids
+        )
+        assert payload["accountUser"] == queried(), name
+        assert payload["accountUser"]["id"] == created["id"], name

@@ -23,6 +23,8 @@ from accounts_graph.graph.node import Node
 from accounts_graph.graph.relations import reference, references
 from accounts_graph.graph.roots import list_field
 from accounts_graph.platform.resources import ACCOUNT_USER, Resource
+from accounts_graph.upstream import rql
+from accounts_graph.upstream.client import Session
 from accounts_graph.upstream.rql import and_, term
 
 AccountUserFilter = filter_input(
@@ -138,17 +140,30 @@ class AccountUserQueries:
         ],
     ) -> AccountUser | None:
         await info.context.require("accountUser", "get account users")
-        page = await resolve.upstream(
-            info.context.session.fetch_page(
-                ACCOUNT_USER.collection,
-                filter=and_(
-                    term("eq", "account.id", account_id),
-                    term("eq", "user.id", user_id),
-                ),
-                select=info.context.select_for(info, ACCOUNT_USER),
-                limit=1,
+        found = await resolve.upstream(
+            membership(
+                info.context.session,
+                account_id,
+                user_id,
+                info.context.select_for(info, ACCOUNT_USER),
             )
         )
-        if not page.data:
+        if found is None:
             raise not_found("Account user", f"{user_id} in {account_id}")
-        return AccountUser.from_rest(page.data[0])
+        return AccountUser.from_rest(found)
+
+
+async def membership(
+    session: Session, account_id: str, user_id: str, select: rql.Projection
+) -> dict[str, Any] | None:
+    """Read one user's membership of one account from the `/account-users`
+    collection, which names it by its own `AUSR-…` id; None when there is none."""
+    page = await session.fetch_page(
+        ACCOUNT_USER.collection,
+        filter=and_(
+            term("eq", "account.id", account_id), term("eq", "user.id", user_id)
+        ),
+        select=select,
+        limit=1,
+    )
+    return page.data[0] if page.data else None

@@ -1,16 +1,19 @@
 """Account-user capabilities: invite, remove, invitations, group membership."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
-from accounts_graph.graph.account_user import AccountUser
+from accounts_graph.graph.account_user import AccountUser, membership
 from accounts_graph.graph.mutations.base import mutation
 from accounts_graph.graph.mutations.inputs import (
     UNSET,
     PhoneInput,
     UserSettingsInput,
 )
+from accounts_graph.platform.resources import ACCOUNT_USER
+from accounts_graph.upstream import rql
+from accounts_graph.upstream.client import Session
 
 _ACCOUNT = Annotated[
     strawberry.ID, strawberry.argument(description="The account, e.g. ACC-1234-5678.")
@@ -41,14 +44,39 @@ class CreateAccountUserInput:
     )
 
 
+async def _as_queried(session: Session, answer: Any) -> Any:
+    """Return the membership an answer describes as queries show it.
+
+    The `/{accountId}/users` paths answer some changes with the member named by
+    its user's id and without `lastLoginAt`; queries read memberships from
+    `/account-users`, by their `AUSR-…` ids. A client's cache keys objects by
+    type and id, so the payload must carry the id the queries carry.
+    """
+    if not isinstance(answer, dict) or str(answer.get("id", "")).startswith(
+        f"{ACCOUNT_USER.prefix}-"
+    ):
+        return answer
+    account_id = (answer.get("account") or {}).get("id")
+    user_id = (answer.get("user") or {}).get("id")
+    if not account_id or not user_id:
+        return answer
+    select = rql.Projection(add=ACCOUNT_USER.optional_fields)
+    return await membership(session, account_id, user_id, select) or answer
+
+
+def _member_mutation(name: str, description: str, **options: Any) -> object:
+    return mutation(
+        AccountUser, name, description=description, settle=_as_queried, **options
+    )
+
+
 def _invitation(name: str, description: str) -> object:
-    return mutation(AccountUser, name, description=description, extra_args=_MEMBER)
+    return _member_mutation(name, description, extra_args=_MEMBER)
 
 
 @strawberry.type
 class AccountUserMutations:
-    create_account_user = mutation(
-        AccountUser,
+    create_account_user = _member_mutation(
         "createAccountUser",
         description="Invite a user into an account, in the given groups.",
         input_type=CreateAccountUserInput,
@@ -71,8 +99,7 @@ class AccountUserMutations:
         "sendNewAccountUserInvitation",
         "Send a new invitation, replacing an expired one.",
     )
-    assign_account_user_to_groups = mutation(
-        AccountUser,
+    assign_account_user_to_groups = _member_mutation(
         "assignAccountUserToGroups",
         description="Add an account user to one more of the account's user groups.",
         extra_args={
@@ -85,8 +112,7 @@ class AccountUserMutations:
         body=lambda args: {"id": str(args["group_id"])},
         errors_at="groupId",
     )
-    update_account_user_groups = mutation(
-        AccountUser,
+    update_account_user_groups = _member_mutation(
         "updateAccountUserGroups",
         description="Replace the set of user groups an account user belongs to.",
         extra_args={
@@ -99,8 +125,7 @@ class AccountUserMutations:
         body=lambda args: [{"id": str(i)} for i in args["group_ids"]],
         errors_at="groupIds",
     )
-    remove_account_user_from_group = mutation(
-        AccountUser,
+    remove_account_user_from_group = _member_mutation(
         "removeAccountUserFromGroup",
         description="Take an account user out of one user group; returns the "
         "account user after.",

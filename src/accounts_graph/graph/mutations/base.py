@@ -36,7 +36,7 @@ from accounts_graph.graph.signatures import sign
 from accounts_graph.platform.capabilities import capability
 from accounts_graph.platform.icons import NotAnIcon, icon_type
 from accounts_graph.upstream import rql
-from accounts_graph.upstream.client import path
+from accounts_graph.upstream.client import Session, path
 from accounts_graph.upstream.errors import Forbidden, InvalidInput, UpstreamError
 
 Raw = dict[str, Any]
@@ -183,6 +183,7 @@ def mutation(
     field: str | None = None,
     extra: Extra | None = None,
     reread: str | None = None,
+    settle: Callable[[Session, Any], Awaitable[Any]] | None = None,
     errors_at: str | None = None,
 ) -> Any:
     """Make the root field of one capability that changes one object.
@@ -193,6 +194,8 @@ def mutation(
     `extra` adds payload fields read from the REST answer. `reread` is a path
     (same parameters) to GET the object from when the answer has no body, e.g.
     a DELETE of a relation: the payload then carries the object, not `deletedId`.
+    `settle` turns the answer into the object as queries show it, when the path
+    answers another shape of it.
     `errors_at` names the argument a refused field is blamed on (default: the
     `input`; a mutation without one blames no argument).
     """
@@ -235,6 +238,8 @@ def mutation(
             )
             if data is None and reread is not None:
                 data = await session.send("GET", path(reread, **ids), template=reread)
+            if settle is not None:
+                data = await settle(session, data)
             return data
 
         data, errors = await attempt(info, name, call, blame, renames)
