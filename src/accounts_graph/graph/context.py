@@ -39,7 +39,7 @@ class Context:
     _identity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _loaders: dict[tuple[Any, ...], DataLoader[Any, Any]] = field(default_factory=dict)
     _reads: Mapping[str, frozenset[str]] | None = None
-    selections: dict[int, frozenset[str]] = field(default_factory=dict)
+    selections: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
     # What graph/prefetch.py loaded ahead of execution: (relation, id of the
     # parent object) → the field's value, or a `Failure` to raise.
     prefetched: dict[tuple[Any, int], Any] = field(default_factory=dict)

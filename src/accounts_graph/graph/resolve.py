@@ -46,14 +46,17 @@ async def upstream[R](call: Awaitable[R]) -> R:
 
 
 def selection(info: Info) -> frozenset[str]:
-    """Return the field names selected under the current field (cached per node)."""
-    key = id(info._raw_info.field_nodes[0])
+    """Return the field names selected under the current field.
+
+    Cached per set of merged field nodes, not per first node: a fragment's field
+    merged with other fields at one place and alone at another starts both sets.
+    """
+    nodes = info._raw_info.field_nodes
+    key = tuple(map(id, nodes))
     cache = info.context.selections
     names = cache.get(key)
     if names is None:
-        names = selected_names(
-            list(info._raw_info.field_nodes), info._raw_info.fragments
-        )
+        names = selected_names(list(nodes), info._raw_info.fragments)
         cache[key] = names
     return names
 
