@@ -122,6 +122,23 @@ def test_raw_rql_may_not_set_the_facades_own_parameters(
     assert body["extensions"]["upstream"]["requests"] == 0
 
 
+def test_raw_rql_cannot_close_the_facades_own_conditions(
+    gql: GraphQLClient, tokens: dict[str, str], demo_accounts: dict[str, str]
+) -> None:
+    body = gql(
+        "query($rql: String) { accountUsers(accountId: $account, rql: $rql) "
+        "{ nodes { id } } }".replace("$account", f'"{demo_accounts["Client"]}"'),
+        tokens["Operations"],
+        {"rql": "eq(id,x)),or(ne(id,x)"},
+    )
+
+    assert codes(body) == {"BAD_USER_INPUT"}
+    assert body["errors"][0]["message"] == (
+        "The ')' at character 9 of the rql closes nothing."
+    )
+    assert body["extensions"]["upstream"]["requests"] == 0
+
+
 def test_raw_rql_terms_joined_by_ampersand_are_anded(
     gql: GraphQLClient, tokens: dict[str, str], demo_accounts: dict[str, str]
 ) -> None:

@@ -89,3 +89,29 @@ def test_raw_terms_mean_what_the_caller_wrote() -> None:
 def test_raw_terms_refuse_parameters() -> None:
     with pytest.raises(ValueError, match="'select' is not a filter term"):
         rql.filter_terms("eq(name,x)&select=-name")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("eq(name,x))", "The ')' at character 11 of the rql closes nothing."),
+        # The way out of the facade's own `and(…)`: refused before it is sent.
+        ("eq(id,x)),or(ne(id,x)", "The ')' at character 9 of the rql closes nothing."),
+        ("eq(bogus(", "The rql leaves 2 '(' open."),
+        ("eq(name,'x)", "The rql leaves a quote (') open."),
+        ('eq(name,"x)&eq(a,b)', 'The rql leaves a quote (") open.'),
+    ],
+)
+def test_raw_terms_refuse_unbalanced_brackets_and_quotes(
+    raw: str, message: str
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        rql.filter_terms(raw)
+
+    assert str(raised.value) == message
+
+
+def test_raw_terms_keep_brackets_and_escaped_quotes_inside_quotes() -> None:
+    raw = r"eq(name,'a ) b')&eq(description,'it\'s (fine')"
+
+    assert len(rql.filter_terms(raw)) == 2

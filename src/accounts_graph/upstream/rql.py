@@ -125,8 +125,13 @@ def filter_terms(raw: str) -> list[str]:
     `offset`) may not ride along: they would change what the facade receives
     behind its back.
 
+    Each term must close every bracket and quote it opens: the terms are
+    wrapped in the facade's own `and(…)`, next to the conditions it adds (the
+    account of `accountUsers(accountId:)`, say), which a stray `)` would end.
+
     Raises:
-        ValueError: a parameter among the terms.
+        ValueError: a parameter among the terms, or a bracket or quote left
+            open or closing nothing.
     """
     terms = [term.strip() for term in _top_level_terms(raw) if term.strip()]
     for term in terms:
@@ -152,8 +157,16 @@ def _top_level_terms(raw: str) -> list[str]:
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "&" and depth <= 0:
+            if depth < 0:
+                raise ValueError(
+                    f"The ')' at character {index + 1} of the rql closes nothing."
+                )
+        elif char == "&" and depth == 0:
             terms.append(raw[start:index])
             start = index + 1
+    if quote_char:
+        raise ValueError(f"The rql leaves a quote ({quote_char}) open.")
+    if depth:
+        raise ValueError(f"The rql leaves {depth} '(' open.")
     terms.append(raw[start:])
     return terms
