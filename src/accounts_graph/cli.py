@@ -51,9 +51,12 @@ def _print_banner(
     sys.stdout.flush()
 
 
-def _embedded_sandbox(settings: Settings) -> tuple[Any, Any, list[dict[str, str]]]:
+def _embedded_sandbox(
+    settings: Settings, access_level: int = logging.DEBUG
+) -> tuple[Any, Any, list[dict[str, str]]]:
     """Create the embedded Accounts API, with the faults the settings ask for, and
-    bind its socket: (app, socket, tokens)."""
+    bind its socket: (app, socket, tokens). Its requests are logged at
+    `access_level`: beside the facade, its own lines would drown the facade's."""
     from accounts_graph.sandbox.app import create_sandbox_app
     from accounts_graph.sandbox.bootstrap import demo_tokens
 
@@ -62,7 +65,10 @@ def _embedded_sandbox(settings: Settings) -> tuple[Any, Any, list[dict[str, str]
     if faults.active:
         logger.warning("the sandbox injects faults: %s", faults)
     app = create_sandbox_app(
-        settings.db_path, settings.scale, faults=faults if faults.active else None
+        settings.db_path,
+        settings.scale,
+        faults=faults if faults.active else None,
+        access_level=access_level,
     )
     sock = bound_socket(settings.sandbox_host, settings.sandbox_port)
     return app, sock, demo_tokens(app.state.sandbox.store)
@@ -175,7 +181,7 @@ def _serve_workers(settings: Settings) -> None:
 
 
 async def _sandbox(settings: Settings) -> None:
-    app, sock, tokens = _embedded_sandbox(settings)
+    app, sock, tokens = _embedded_sandbox(settings, access_level=logging.INFO)
     host, port = sock.getsockname()[:2]
     print(f"Embedded Accounts API at http://{host}:{port}/public/v1/accounts")
     for token in tokens:

@@ -27,6 +27,7 @@ from accounts_graph.sandbox import (
     user_groups,
     users,
 )
+from accounts_graph.sandbox.access import AccessLog
 from accounts_graph.sandbox.auth import jwks_routes
 from accounts_graph.sandbox.bootstrap import bootstrap
 from accounts_graph.sandbox.context import PREFIX, Sandbox
@@ -97,13 +98,15 @@ def create_sandbox_app(
     *,
     faults: Faults | None = None,
     busy_timeout: float = BUSY_TIMEOUT,
+    access_level: int = logging.DEBUG,
 ) -> Starlette:
     """Open (seeding on first use) the store at `db_path` and serve it.
 
     `faults` makes it answer as a struggling upstream would (see `faults.py`);
     `app.state.faults` then records what it injected, and can change them
     while it runs (`app.state.faults.use(...)`). `busy_timeout` is how long a
-    write waits for another process's write lock.
+    write waits for another process's write lock. Each request is logged at
+    `access_level` (see `access.py`).
     """
     store = Store(db_path, busy_timeout=busy_timeout)
     bootstrap(store, scale)
@@ -126,4 +129,6 @@ def create_sandbox_app(
     if faults is not None:
         app.state.faults = FaultRecord(faults)
         app.add_middleware(FaultInjection, record=app.state.faults)
+    # Outermost, so an injected fault is logged as the answer it was.
+    app.add_middleware(AccessLog, level=access_level)
     return app

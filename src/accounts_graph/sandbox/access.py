@@ -1,0 +1,63 @@
+"""One log line per request the sandbox answers: the caller's request id (the
+facade sends its own as `X-Request-Id`), method, path, status and duration.
+
+Never the query string or the headers: filters hold people's names and e-mail
+addresses, headers hold tokens.
+"""
+
+import logging
+import re
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger("accounts_graph.sandbox.access")
+
+# What the facade and common gateways send; anything else could carry a line
+# break into the log, and is shown as `-`.
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:@+=/-]{1,128}")
+
+
+class AccessLog:
+    """ASGI middleware writing the line at `level`: INFO when the sandbox runs
+    alone, DEBUG when it is embedded in `serve`, whose own line per request is
+    the one an operator reads."""
+
+    def __init__(self, app: ASGIApp, level: int) -> None:
+        self.app = app
+        self.level = level
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not logger.isEnabledFor(self.level):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        # A request whose answer never started (the client left, or the app
+        # raised) is logged as 500, what the server would have answered.
+        status = 500
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            logger.log(
+                self.level,
+                "%s %s %s -> %d in %.1f ms",
+                _request_id(scope),
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers") or []:
+        if name == b"x-request-id":
+            return value.decode() if _REQUEST_ID.fullmatch(value) else "-"
+    return "-"
