@@ -8,41 +8,61 @@ drops fields learns from its answer, per collection and set of fields dropped:
   about the request itself (a bad filter), reported as it is, not retried;
 - a 400, then a success when asked again without dropping: the upstream refuses
   that shape, and from then on such reads drop nothing.
+
+What is learnt holds for `memory` seconds after it was last seen: the platform
+is deployed while the facade runs, and a shape it stopped accepting would
+otherwise fail every read of it until a restart (one it started accepting would
+only cost bytes).
 """
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
 
 type Shape = tuple[str, tuple[str, ...]]
 
+MEMORY = 300.0
+
 
 @dataclass
 class DropMemory:
-    """The request shapes the upstream accepted or refused, shared by the
-    sessions of one process."""
+    """The request shapes the upstream accepted or refused, and when that was
+    last seen; shared by the sessions of one process."""
 
-    accepted: set[Shape] = field(default_factory=set)
-    refused: set[Shape] = field(default_factory=set)
+    memory: float = MEMORY
+    clock: Callable[[], float] = time.monotonic
+    accepted: dict[Shape, float] = field(default_factory=dict)
+    refused: dict[Shape, float] = field(default_factory=dict)
 
     def allowed(self, collection: str, drop: tuple[str, ...]) -> tuple[str, ...]:
         """The fields a read of `collection` may drop: `drop`, or none."""
-        return () if (collection, drop) in self.refused else drop
+        return () if self._holds(self.refused, (collection, drop)) else drop
 
     def worth_retrying(self, collection: str, drop: tuple[str, ...]) -> bool:
         """Whether a 400 to this shape may be the dropping's fault."""
-        return bool(drop) and (collection, drop) not in self.accepted
+        return bool(drop) and not self._holds(self.accepted, (collection, drop))
 
     def accept(self, collection: str, drop: tuple[str, ...]) -> None:
         if drop:
-            self.accepted.add((collection, drop))
+            self.accepted[(collection, drop)] = self.clock()
+            self.refused.pop((collection, drop), None)
 
     def refuse(self, collection: str, drop: tuple[str, ...]) -> None:
-        if (collection, drop) not in self.refused:
-            self.refused.add((collection, drop))
+        shape = (collection, drop)
+        if not self._holds(self.refused, shape):
             logger.info(
-                "upstream /%s refuses select=-field for %s: those reads now come whole",
+                "upstream /%s refuses select=-field for %s: those reads come whole "
+                "for %.0f s",
                 collection,
                 ",".join(drop),
+                self.memory,
             )
+        self.refused[shape] = self.clock()
+        self.accepted.pop(shape, None)
+
+    def _holds(self, learnt: dict[Shape, float], shape: Shape) -> bool:
+        seen = learnt.get(shape)
+        return seen is not None and self.clock() - seen < self.memory
