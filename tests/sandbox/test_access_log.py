@@ -69,10 +69,10 @@ def test_each_request_is_one_line_without_its_query_or_token(tmp_path: Path) -> 
     )
 
     lines = [line for line in stderr.splitlines() if "accounts_graph.sandbox" in line]
-    assert [line.split("] ", 1)[1].rsplit(" in ", 1)[0] for line in lines[-3:]] == [
-        f"req-42 GET {API}/users -> 200",
-        f"- GET {API}/buyers/BUY-0000-0000 -> 404",
-        f"- GET {API}/buyers -> 401",
+    assert [line.split(" [", 1)[1].rsplit(" in ", 1)[0] for line in lines[-3:]] == [
+        f"req-42] GET {API}/users -> 200",
+        f"-] GET {API}/buyers/BUY-0000-0000 -> 404",
+        f"-] GET {API}/buyers -> 401",
     ]
     assert email not in stderr
     assert bearer.split(":")[-1] not in stderr

@@ -1,5 +1,6 @@
-"""One log line per request the sandbox answers: the caller's request id (the
-facade sends its own as `X-Request-Id`), method, path, status and duration.
+"""One log line per request the sandbox answers: method, path, status and
+duration, on a record carrying the caller's request id (the facade sends its own
+as `X-Request-Id`), which the log format shows as every line's.
 
 Never the query string or the headers: filters hold people's names and e-mail
 addresses, headers hold tokens.
@@ -47,12 +48,12 @@ class AccessLog:
         finally:
             logger.log(
                 self.level,
-                "%s %s %s -> %d in %.1f ms",
-                _request_id(scope),
+                "%s %s -> %d in %.1f ms",
                 scope["method"],
                 scope["path"],
                 status,
                 (time.perf_counter() - started) * 1000,
+                extra={"request_id": _request_id(scope)},
             )
 
 

@@ -32,10 +32,16 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 
 
 class RequestContextFilter(logging.Filter):
-    """Put the current request id (and trace and span ids) on every record."""
+    """Put the current request id (and trace and span ids) on every record.
+
+    Outside a request of the facade, a record keeps the id it was given
+    (`extra={"request_id": …}`): the sandbox's, which is its caller's.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        record.request_id = (
+            current_request_id() or getattr(record, "request_id", None) or "-"
+        )
         context = trace.get_current_span().get_span_context()
         if context.is_valid:
             record.trace_id = format(context.trace_id, "032x")
