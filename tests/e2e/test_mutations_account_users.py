@@ -43,12 +43,18 @@ def user_id(rest: httpx.Client, client: Caller, group_id: str) -> str:
     return str(invite(rest, client.headers, client.account_id, group_id)["id"])
 
 
-def _member(gql: GraphQLClient, token: str, account_id: str, user_id: str) -> Any:
+def _member(
+    gql: GraphQLClient,
+    token: str,
+    account_id: str,
+    user_id: str,
+    selection: str = "invitation { status } user { status } groups { id }",
+) -> Any:
     data = query(
         gql,
         token,
         f'{{ accountUser(accountId: "{account_id}", userId: "{user_id}") '
-        "{ invitation { status } user { status } groups { id } } }",
+        f"{{ {selection} }} }}",
     )
     return data["accountUser"]
 
@@ -245,12 +251,7 @@ def test_every_payload_is_the_membership_as_queries_show_it(
     ]
 
     def queried() -> Any:
-        return query(
-            gql,
-            client.token,
-            f'{{ accountUser(accountId: "{ids["accountId"]}", '
-            f'userId: "{ids["userId"]}") {{ {WHOLE} }} }}',
-        )["accountUser"]
+        return _member(gql, client.token, ids["accountId"], ids["userId"], WHOLE)
 
     assert created == queried()
     assert created["id"].startswith("AUSR-")
