@@ -271,6 +271,55 @@ def test_the_cost_follows_fragments(
     assert body["errors"][0]["extensions"]["cost"] == COSTLY_COST
 
 
+MEMBERS = "fragment M on Account { users { groups { id } } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "cost"),
+    [
+        # The same field twice is one field, executed once.
+        (
+            "{ accounts(first: 100) { nodes { users { groups { id } } "
+            "users { groups { name } } } } }",
+            COSTLY_COST,
+        ),
+        (
+            f"{{ accounts(first: 100) {{ nodes {{ ...M ...M }} }} }} {MEMBERS}",
+            COSTLY_COST,
+        ),
+        (
+            "{ accounts(first: 100) { nodes { ...M users { groups { name } } } } } "
+            + MEMBERS,
+            COSTLY_COST,
+        ),
+        (
+            "{ accounts(first: 100) { nodes { ... on Account { users { id } } "
+            "users { groups { id } } } } }",
+            COSTLY_COST,
+        ),
+        # Two aliases are two fields, each executed.
+        (
+            "{ accounts(first: 100) { nodes { a: users { groups { id } } "
+            "b: users { groups { id } } } } }",
+            1 + 100 + 2 * (2_000 + 40_000),
+        ),
+        # A fragment spread again below a field it merged with is no cycle:
+        # 100 accounts x (20 buyers x (1 + 20 buyers of their account)).
+        (
+            "{ accounts(first: 100) { nodes { ...B buyers { account { ...B } } } } } "
+            "fragment B on Account { buyers { id } }",
+            1 + 100 + 100 * (20 + 20 * 20),
+        ),
+    ],
+)
+def test_the_cost_merges_fields_as_execution_does(
+    http: httpx.Client, counter: RequestCounter, ops: str, query: str, cost: int
+) -> None:
+    body = refused_upstream_free(http, counter, query, ops)
+
+    assert body["errors"][0]["extensions"]["cost"] == cost
+
+
 def test_the_cost_budget_is_configurable(
     counted: tuple[RequestCounter, str], ops: str
 ) -> None:

@@ -13,9 +13,13 @@ representation, so each counts one, times what the fragments of its
 50 + 50 x (20 + 400). Each call's count of representations is kept too: the
 limits bound it on its own.
 
-Fragments are costed once per type condition and page (the cost scales linearly
-with the parent's multiplier), so fragments spreading fragments cannot make the
-walk exponential; cycles and unknown fragments are left to validation.
+Fields are merged as execution merges them: the fields of one parent with the
+same response name (alias or name), met directly, through inline fragments or
+through spreads, are one field whose selection is theirs together; a field
+selected twice costs once. Each merged field is costed once per set of nodes,
+parent type and page (the cost scales linearly with the parent's multiplier),
+so fragments spreading fragments cannot make the walk exponential; cycles and
+unknown fragments are left to validation.
 """
 
 from collections import Counter
@@ -97,6 +101,18 @@ def _variable_values(
 Composite = GraphQLObjectType | GraphQLInterfaceType
 
 
+# A selection set, and the fragments its selections came through: a spread of
+# one of those inside it is a cycle, which validation refuses and the walk must
+# not follow meanwhile.
+type _Selection = tuple[SelectionSetNode, frozenset[str]]
+# The fields of one parent, merged: response name and the type declaring them
+# -> the type, and their nodes in document order with the fragments they came
+# through.
+type _Fields = dict[
+    tuple[str, str], tuple[Composite, list[tuple[FieldNode, frozenset[str]]]]
+]
+
+
 class _Walk:
     def __init__(
         self,
@@ -110,8 +126,7 @@ class _Walk:
         self.variables = variables
         self.max_page = max_page
         self.cost = Cost()
-        self.costed: dict[tuple[str, int | None, str | None], int] = {}
-        self.in_progress: set[str] = set()
+        self.costed: dict[tuple[tuple[int, ...], str, int | None, str | None], int] = {}
 
     def selection_set(
         self,
@@ -125,21 +140,72 @@ class _Walk:
         With `runtime`, the object's own type, fragments of other types are free;
         without it, every fragment counts, as an object might match each.
         """
-        total = 0
+        return self._selections([(selection_set, frozenset())], parent, page, runtime)
+
+    def _selections(
+        self,
+        selections: list[_Selection],
+        parent: Any,
+        page: int | None,
+        runtime: GraphQLObjectType | None,
+    ) -> int:
+        fields: _Fields = {}
+        for selection_set, through in selections:
+            self._collect(selection_set, through, parent, runtime, fields, set())
+        return sum(
+            self._field(nodes, kind, page, runtime) for kind, nodes in fields.values()
+        )
+
+    def _collect(
+        self,
+        selection_set: SelectionSetNode,
+        through: frozenset[str],
+        parent: Any,
+        runtime: GraphQLObjectType | None,
+        fields: _Fields,
+        spread: set[str],
+    ) -> None:
+        """Gather the fields of `selection_set` into `fields`, each fragment
+        once per parent (`spread`), as execution collects them."""
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self._field(selection, parent, page)
+                if isinstance(parent, Composite):
+                    key = (selection.alias or selection.name).value, parent.name
+                    found = fields.setdefault(key, (parent, []))
+                    found[1].append((selection, through))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 if not self._applies(condition, runtime):
                     continue
                 kind = self.schema.get_type(condition.name.value) if condition else None
-                total += self.selection_set(
-                    selection.selection_set, kind or parent, page, runtime
+                self._collect(
+                    selection.selection_set,
+                    through,
+                    kind or parent,
+                    runtime,
+                    fields,
+                    spread,
                 )
             elif isinstance(selection, FragmentSpreadNode):
-                total += self._fragment(selection.name.value, page, runtime)
-        return total
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if (
+                    fragment is None
+                    or name in spread
+                    or name in through
+                    or not self._applies(fragment.type_condition, runtime)
+                ):
+                    continue
+                spread.add(name)
+                kind = self.schema.get_type(fragment.type_condition.name.value)
+                self._collect(
+                    fragment.selection_set,
+                    through | {name},
+                    kind,
+                    runtime,
+                    fields,
+                    spread,
+                )
 
     def _applies(
         self, condition: NamedTypeNode | None, runtime: GraphQLObjectType | None
@@ -153,45 +219,57 @@ class _Walk:
             cast(GraphQLAbstractType, kind), runtime
         )
 
-    def _fragment(
-        self, name: str, page: int | None, runtime: GraphQLObjectType | None
+    def _field(
+        self,
+        nodes: list[tuple[FieldNode, frozenset[str]]],
+        parent: Composite,
+        page: int | None,
+        runtime: GraphQLObjectType | None,
     ) -> int:
-        key = (name, page, runtime.name if runtime else None)
-        if key in self.costed:
-            return self.costed[key]
-        fragment = self.fragments.get(name)
-        if fragment is None or name in self.in_progress:
-            return 0
-        if not self._applies(fragment.type_condition, runtime):
-            return 0
-        self.in_progress.add(name)
-        kind = self.schema.get_type(fragment.type_condition.name.value)
-        cost = self.selection_set(fragment.selection_set, kind, page, runtime)
-        self.in_progress.discard(name)
-        self.costed[key] = cost
-        return cost
+        """Return the cost of one merged field: its nodes share name and
+        arguments (validation sees to it), their selections are one."""
+        key = (
+            tuple(id(node) for node, _ in nodes),
+            parent.name,
+            page,
+            runtime.name if runtime else None,
+        )
+        if key not in self.costed:
+            self.costed[key] = self._merged_field(nodes, parent, page)
+        return self.costed[key]
 
-    def _field(self, node: FieldNode, parent: Any, page: int | None) -> int:
+    def _merged_field(
+        self,
+        nodes: list[tuple[FieldNode, frozenset[str]]],
+        parent: Composite,
+        page: int | None,
+    ) -> int:
+        node = nodes[0][0]
         name = node.name.value
-        if node.selection_set is None or name.startswith("__"):
-            return 0
-        if not isinstance(parent, Composite):
+        selections = [
+            (field.selection_set, through)
+            for field, through in nodes
+            if field.selection_set is not None
+        ]
+        if not selections or name.startswith("__"):
             return 0
         definition = parent.fields.get(name)
         if definition is None:
             return 0
         child = get_named_type(definition.type)
         if name == ENTITIES and "representations" in definition.args:
-            return self._entities(node, child)
+            return self._entities(node, child, selections)
         if any(argument in definition.args for argument in PAGE_ARGUMENTS):
             own_page = self._page(node, definition)
-            return 1 + self.selection_set(node.selection_set, child, own_page)
+            return 1 + self._selections(selections, child, own_page, None)
         if is_list_type(get_nullable_type(definition.type)):  # type: ignore[arg-type]
             size = DEFAULT_PAGE if page is None else page
-            return size + size * self.selection_set(node.selection_set, child, None)
-        return self.selection_set(node.selection_set, child, None)
+            return size + size * self._selections(selections, child, None, None)
+        return self._selections(selections, child, None, None)
 
-    def _entities(self, node: FieldNode, union: Any) -> int:
+    def _entities(
+        self, node: FieldNode, union: Any, selections: list[_Selection]
+    ) -> int:
         """Return the cost of `_entities`: per representation, one object and
         what the fragments of its `__typename` select."""
         representations = self._representations(node)
@@ -212,9 +290,8 @@ class _Walk:
                 isinstance(kind, GraphQLObjectType)
                 and is_abstract_type(union)
                 and self.schema.is_sub_type(union, kind)
-                and node.selection_set
             ):
-                each += self.selection_set(node.selection_set, kind, None, kind)
+                each += self._selections(selections, kind, None, kind)
             total += count * each
         return total
 
