@@ -94,6 +94,34 @@ def test_credentials_in_a_message_are_redacted(
     assert "idt:TKN-0000-0001:[redacted]" in text
 
 
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (f"[{TOKEN}] GET /buyers", "[idt:TKN-0000-0001:[redacted]] GET /buyers"),
+        (
+            f"GET /accounts/{TOKEN}/users",
+            "GET /accounts/idt:TKN-0000-0001:[redacted]/users",
+        ),
+        (
+            f"Authorization: Bearer {TOKEN}, next",
+            "Authorization: Bearer [redacted], next",
+        ),
+        (f"'Bearer {JWT}'", "'Bearer [redacted]'"),
+    ],
+)
+def test_redaction_keeps_the_text_around_a_credential(
+    output: tuple[logging.Logger, io.StringIO, logging.Handler],
+    message: str,
+    shown: str,
+) -> None:
+    logger, stream, handler = output
+    handler.setFormatter(TextFormatter())
+
+    logger.warning("%s", message)
+
+    assert stream.getvalue().rstrip("\n").endswith(shown)
+
+
 def test_redact_leaves_ordinary_text_alone() -> None:
     line = "upstream GET /api-tokens/{id} -> 200 in 1.2 ms (TKN-0000-0001)"
 

@@ -50,10 +50,13 @@ def looks_like_jwt(token: str) -> bool:
 # What a credential looks like in text: a bearer value, a platform API token's
 # secret, a JWT. No message of ours quotes one; these catch one that slips in
 # anyway (an exception quoting a header, a caller's token pasted into a filter
-# and echoed by the upstream).
+# and echoed by the upstream). A value runs to the next space or to a character
+# that closes what quotes it (a bracket, a quote, a comma), so the text around
+# it stays readable; a secret also ends at `/`, which ends a path segment. Any
+# other character stays inside: a malformed token is hidden whole.
 _CREDENTIALS = re.compile(
-    r"(?i)(bearer\s+)\S+"
-    r"|(idt:TKN-[0-9-]+:)\S+"
+    r"""(?i)(bearer\s+)[^\s\]\[)(}{>"',;]+"""
+    r"""|(idt:TKN-[0-9-]+:)[^\s\]\[)(}{>"',;/]+"""
     r"|eyJ[\w-]+\.[\w-]+\.[\w-]*"
 )
 
