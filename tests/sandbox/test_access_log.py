@@ -2,6 +2,7 @@
 method, path, status and duration; never the query string or a header. Run as a
 real process, its output read from its stderr."""
 
+import json
 import socket
 import subprocess
 import sys
@@ -22,9 +23,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve_and_ask(db: Path, requests: list[tuple[str, dict[str, str]]]) -> str:
+def _serve_and_ask(
+    db: Path, requests: list[tuple[str, dict[str, str]]], *options: str
+) -> str:
     port = _free_port()
-    command = ["sandbox", "--port", str(port), "--db", str(db)]
+    command = ["sandbox", "--port", str(port), "--db", str(db), *options]
     process = subprocess.Popen(
         [sys.executable, "-m", "accounts_graph.cli", *command],
         stdout=subprocess.DEVNULL,
@@ -50,12 +53,18 @@ def _serve_and_ask(db: Path, requests: list[tuple[str, dict[str, str]]]) -> str:
     return stderr
 
 
-def test_each_request_is_one_line_without_its_query_or_token(tmp_path: Path) -> None:
-    db = tmp_path / "sandbox.sqlite3"
+def _seeded(db: Path) -> str:
+    """Seed the sandbox's file; return the Client's bearer token."""
     store = Store(db)
     bootstrap(store, 1)
     bearer = next(t["bearer"] for t in demo_tokens(store) if t["role"] == "Client")
     store.close()
+    return bearer
+
+
+def test_each_request_is_one_line_without_its_query_or_token(tmp_path: Path) -> None:
+    db = tmp_path / "sandbox.sqlite3"
+    bearer = _seeded(db)
     email = "ada.lovelace@example.com"
     asked = f"{API}/users?eq(email,'{email}')"
 
@@ -76,3 +85,23 @@ def test_each_request_is_one_line_without_its_query_or_token(tmp_path: Path) -> 
     ]
     assert email not in stderr
     assert bearer.split(":")[-1] not in stderr
+
+
+def test_in_json_each_part_of_the_line_is_a_field(tmp_path: Path) -> None:
+    db = tmp_path / "sandbox.sqlite3"
+    bearer = _seeded(db)
+    headers = {"Authorization": f"Bearer {bearer}", "X-Request-Id": "req-7"}
+
+    stderr = _serve_and_ask(
+        db, [(f"{API}/buyers?limit=1", headers)], "--log-format", "json"
+    )
+
+    records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    [line] = [r for r in records if r.get("request_id") == "req-7"]
+    assert line["logger"] == "accounts_graph.sandbox.access"
+    assert (line["method"], line["path"], line["status"]) == (
+        "GET",
+        f"{API}/buyers",
+        200,
+    )
+    assert isinstance(line["duration_ms"], float)

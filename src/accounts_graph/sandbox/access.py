@@ -46,14 +46,22 @@ class AccessLog:
         try:
             await self.app(scope, receive, watched)
         finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
             logger.log(
                 self.level,
                 "%s %s -> %d in %.1f ms",
                 scope["method"],
                 scope["path"],
                 status,
-                (time.perf_counter() - started) * 1000,
-                extra={"request_id": _request_id(scope)},
+                duration_ms,
+                # The JSON format writes these as fields of their own.
+                extra={
+                    "request_id": _request_id(scope),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": duration_ms,
+                },
             )
 
 
