@@ -74,6 +74,31 @@ def test_given_id_is_echoed_forwarded_and_logged(
     assert "status=200 upstream_requests=4" in access.getMessage()
 
 
+def test_one_info_line_per_request_names_the_operation_and_its_errors(
+    facade: httpx.Client, tokens: dict[str, str], logs: pytest.LogCaptureFixture
+) -> None:
+    query = 'query Lookup { buyer(id: "BUY-0000-0000") { id } viewer { role } }'
+
+    facade.post(
+        "/graphql",
+        json={"query": query},
+        headers={**auth(tokens["Client"]), "X-Request-Id": "one-line"},
+    )
+
+    mine = [
+        r
+        for r in logs.records
+        if r.name.startswith("accounts_graph")
+        and getattr(r, "request_id", None) == "one-line"
+        and r.levelno >= logging.INFO
+    ]
+    [line] = mine
+    assert line.name == "accounts_graph.access"
+    assert " status=200 upstream_requests=" in line.getMessage()
+    assert " operation=Lookup errors=1 duration_ms=" in line.getMessage()
+    assert (line.operation, line.errors) == ("Lookup", 1)  # type: ignore[attr-defined]
+
+
 def test_absent_id_is_generated(
     facade: httpx.Client, recorder: Recorder, tokens: dict[str, str]
 ) -> None:

@@ -46,6 +46,7 @@ from accounts_graph.graph.user import User, UserQueries
 from accounts_graph.graph.user_group import UserGroup, UserGroupQueries
 from accounts_graph.graph.viewer import Viewer, resolve_viewer
 from accounts_graph.platform.resources import resource_of_id
+from accounts_graph.telemetry.middleware import annotate_request
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,9 @@ Query = merge_types(
 
 
 class UpstreamCost(SchemaExtension):
-    """Report `extensions.upstream` and log one line per operation."""
+    """Report `extensions.upstream`; name the operation and count its errors on
+    the request's access line (one INFO line per request), and log the
+    operation's own line at DEBUG."""
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -124,9 +127,11 @@ class UpstreamCost(SchemaExtension):
         context = self.execution_context.context
         result = self.execution_context.result
         errors = len(result.errors or []) if result is not None else 0
-        logger.info(
+        operation = self.execution_context.operation_name or "-"
+        annotate_request(operation=operation, errors=errors)
+        logger.debug(
             "graphql operation=%s requests=%s errors=%d duration_ms=%.1f",
-            self.execution_context.operation_name or "-",
+            operation,
             getattr(getattr(context, "session", None), "requests", 0),
             errors,
             (time.perf_counter() - started) * 1000,

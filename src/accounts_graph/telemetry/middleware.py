@@ -5,6 +5,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Span, SpanKind, StatusCode
@@ -23,6 +24,19 @@ logger = logging.getLogger("accounts_graph.access")
 # Scrapes and probes come every few seconds: counting them as requests in
 # flight would only show the scraper itself.
 UNTRACKED_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
+
+# What the request's handler adds to its access line (the GraphQL operation's
+# name and errors), shared with the tasks serving the request.
+_annotations: ContextVar[dict[str, object] | None] = ContextVar(
+    "accounts_graph_access_annotations", default=None
+)
+
+
+def annotate_request(**fields: object) -> None:
+    """Add `fields` to the access line of the request being served, if any."""
+    found = _annotations.get()
+    if found is not None:
+        found.update(fields)
 
 
 class RequestTelemetry:
@@ -64,6 +78,8 @@ class RequestTelemetry:
         status = 500
         started = time.perf_counter()
         done = False
+        annotations: dict[str, object] = {}
+        _annotations.set(annotations)
 
         def finish() -> None:
             # Before the last byte leaves: once the client has its answer, the
@@ -75,7 +91,7 @@ class RequestTelemetry:
             if tracked and self.telemetry.metrics is not None:
                 self.telemetry.metrics.in_progress.dec()
             _finish_span(span, status)
-            _log(scope, request_id, status, started)
+            _log(scope, request_id, status, started, annotations)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -139,19 +155,27 @@ def _finish_span(span: Span, status: int) -> None:
     span.end()
 
 
-def _log(scope: Scope, request_id: str, status: int, started: float) -> None:
+def _log(
+    scope: Scope,
+    request_id: str,
+    status: int,
+    started: float,
+    annotations: dict[str, object],
+) -> None:
     session = scope.get("state", {}).get("session")
     upstream_requests = getattr(session, "requests", 0)
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     # Escaped: a decoded path may hold line breaks or NUL bytes.
     path = scope["path"].encode("unicode_escape").decode("ascii")
+    added = "".join(f" {name}={value}" for name, value in annotations.items())
     logger.info(
-        "request id=%s %s %s status=%s upstream_requests=%s duration_ms=%.1f",
+        "request id=%s %s %s status=%s upstream_requests=%s%s duration_ms=%.1f",
         request_id,
         scope["method"],
         path,
         status,
         upstream_requests,
+        added,
         duration_ms,
         extra={
             "method": scope["method"],
@@ -159,5 +183,6 @@ def _log(scope: Scope, request_id: str, status: int, started: float) -> None:
             "status": status,
             "upstream_requests": upstream_requests,
             "duration_ms": duration_ms,
+            **annotations,
         },
     )
