@@ -2,6 +2,8 @@
 
 import logging
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +75,21 @@ def test_serve_shows_no_credentials_of_the_upstream_url(
     shown = capfd.readouterr()
     assert "upstream Accounts API: http://***@127.0.0.1:9/base" in shown.out
     assert "s3cr3t-pass" not in shown.out + shown.err
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    # `accounts-graph export-schema | head -1`: the pipe closes after one line,
+    # long before the schema's 100 KB are written.
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "accounts_graph.cli", "export-schema"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert writer.stdout is not None and writer.stderr is not None
+    writer.stdout.readline()
+    writer.stdout.close()
+    stderr = writer.stderr.read().decode()
+    writer.wait(timeout=30)
+
+    assert "Traceback" not in stderr
+    assert "BrokenPipeError" not in stderr

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -235,6 +236,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _run(argv)
+    except BrokenPipeError:
+        # The reader of the output left (`accounts-graph capabilities | head`):
+        # nothing more to say, and nowhere to say it. Python would report the
+        # pipe again while flushing stdout at exit, so stdout goes nowhere now.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
+def _run(argv: list[str] | None) -> None:
     parser = _parser()
     args = vars(parser.parse_args(argv))
     command = args.pop("command")
