@@ -79,7 +79,7 @@ def test_serve_shows_no_credentials_of_the_upstream_url(
 
 def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
     # `accounts-graph export-schema | head -1`: the pipe closes after one line,
-    # long before the schema's 100 KB are written.
+    # long before the schema's 80 KB are written.
     writer = subprocess.Popen(
         [sys.executable, "-m", "accounts_graph.cli", "export-schema"],
         stdout=subprocess.PIPE,
