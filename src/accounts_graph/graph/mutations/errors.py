@@ -1,11 +1,15 @@
 """What a caller can fix comes back in the payload as `UserError`s."""
 
+import re
 from collections.abc import Mapping
 from enum import Enum
 
 import strawberry
 
 from accounts_graph.upstream.errors import UpstreamStatusError
+
+# A problem type naming an RFC (`https://tools.ietf.org/html/rfc9110#…`).
+_RFC = re.compile(r"/rfc\d+", re.IGNORECASE)
 
 
 @strawberry.enum(description="Why the Accounts API refused an input.")
@@ -59,14 +63,23 @@ def _field_path(
     return [input_name, *parts]
 
 
+def _platform_code(problem_type: str) -> str | None:
+    """The code a platform-specific problem type ends in
+    (`…/errors/accounts#MPTAC02-0001`); an RFC's section (the type of a plain
+    `400 Bad Request`) is none."""
+    base, _, anchor = problem_type.partition("#")
+    if not anchor or _RFC.search(base):
+        return None
+    return anchor
+
+
 def user_errors(
     error: UpstreamStatusError,
     input_name: str | None = "input",
     renames: Mapping[str, str] | None = None,
 ) -> list[UserError]:
     """Turn a 400/409/415 answer into payload errors, one per field message."""
-    problem_type = str(error.problem.get("type") or "")
-    platform_code = problem_type.rpartition("#")[2] if "#" in problem_type else None
+    platform_code = _platform_code(str(error.problem.get("type") or ""))
     pairs = error.field_errors
     if error.status == 409:
         code = UserErrorCode.CONFLICT
