@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import orjson
 
 from accounts_graph.telemetry.upstream import upstream_call
 from accounts_graph.upstream import rql
+from accounts_graph.upstream.answers import body_of, secrets_in
 from accounts_graph.upstream.dropping import DropMemory
 from accounts_graph.upstream.errors import (
     InvalidInput,
@@ -29,9 +29,8 @@ from accounts_graph.upstream.errors import (
     UpstreamError,
     UpstreamStatusError,
     UpstreamUnavailable,
-    error_for_status,
 )
-from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy, retry_after_of
+from accounts_graph.upstream.retries import DEFAULT_POLICY, Policy
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +49,6 @@ _IDEMPOTENT = frozenset({"GET", "HEAD"})
 # broke the connection: worth another try for a read. A read timeout is not
 # (the upstream is slow, and asking again adds to its load).
 _Retriable = (httpx.NetworkError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
-# Request body members that hold a secret: never echoed back from an error.
-SECRET_FIELDS = frozenset({"password", "code", "invitationCode", "secret", "token"})
 
 
 @dataclass(frozen=True)
@@ -168,7 +165,7 @@ class Session:
         except (httpx.InvalidURL, UnicodeError) as error:
             raise _unsendable(method, shown) from error
         headers = self._headers(method, shown)
-        secrets = [self.token or "", *_secrets_in(json), *_secrets_in(data)]
+        secrets = [self.token or "", *secrets_in(json), *secrets_in(data)]
         deadline = time.monotonic() + self.policy.total_timeout
         attempt = 0
         while True:
@@ -177,7 +174,7 @@ class Session:
                 response = await self._attempt(
                     method, url, shown, headers, deadline, json, files, data
                 )
-                return _body_of(response, method, shown, secrets)
+                return body_of(response, method, shown, secrets)
             except _Retriable as error:
                 failure: UpstreamError = UpstreamUnavailable(
                     "The Accounts API cannot be reached.", method=method, path=shown
@@ -383,54 +380,7 @@ def _unsendable(method: str, shown: str) -> Unsendable:
     )
 
 
-def _body_of(
-    response: httpx.Response, method: str, shown: str, secrets: list[str]
-) -> Any:
-    """Return an answer's decoded body, or raise the error its status means.
-
-    Raises:
-        UpstreamStatusError: the status is not a success.
-    """
-    body = _decode(response)
-    # Redirects are not followed (see `build_http_client`), so a 3xx answer (the
-    # sandbox's to a path with an empty id, say) has no object: an error.
-    if response.status_code < 300:
-        return body
-    raise error_for_status(
-        response.status_code,
-        body if isinstance(body, dict) else {},
-        method,
-        shown,
-        retry_after=retry_after_of(response),
-        secrets=secrets,
-    )
-
-
-def _secrets_in(body: Any) -> list[str]:
-    """Return the values a request body carries under a secret's name."""
-    if isinstance(body, dict):
-        found = []
-        for key, value in body.items():
-            if key in SECRET_FIELDS and isinstance(value, str):
-                found.append(value)
-            else:
-                found += _secrets_in(value)
-        return found
-    if isinstance(body, list):
-        return [secret for item in body for secret in _secrets_in(item)]
-    return []
-
-
 def _reason(error: BaseException) -> str:
     if isinstance(error, UpstreamStatusError):
         return str(error.status)
     return type(error).__name__
-
-
-def _decode(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return {"title": response.reason_phrase, "detail": "Unreadable answer."}
