@@ -1,13 +1,17 @@
 """Real servers on loopback for tests: uvicorn in a thread, started when ready."""
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -45,6 +49,37 @@ def running(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def cli_process(command: str, *options: str, output: Path, probe: str) -> Iterator[str]:
+    """Run `accounts-graph COMMAND --port P OPTIONS…` as a process of its own,
+    its stderr written to `output`; yield its base URL once `probe` answers."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    arguments = [command, "--port", str(port), *options]
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "accounts_graph.cli", *arguments],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url + probe, timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(output.read_text()) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @dataclass
