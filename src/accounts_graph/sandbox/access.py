@@ -7,16 +7,13 @@ addresses, headers hold tokens.
 """
 
 import logging
-import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-logger = logging.getLogger("accounts_graph.sandbox.access")
+from accounts_graph.telemetry.request_id import well_formed
 
-# What the facade and common gateways send; anything else could carry a line
-# break into the log, and is shown as `-`.
-_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:@+=/-]{1,128}")
+logger = logging.getLogger("accounts_graph.sandbox.access")
 
 
 class AccessLog:
@@ -66,7 +63,10 @@ class AccessLog:
 
 
 def _request_id(scope: Scope) -> str:
+    """The caller's id when the facade would keep it; `-` for anything else,
+    which could carry a line break into the log."""
     for name, value in scope.get("headers") or []:
         if name == b"x-request-id":
-            return value.decode() if _REQUEST_ID.fullmatch(value) else "-"
+            received = value.decode("latin-1")
+            return received if well_formed(received) else "-"
     return "-"

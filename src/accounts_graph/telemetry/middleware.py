@@ -79,7 +79,7 @@ class RequestTelemetry:
         started = time.perf_counter()
         done = False
         annotations: dict[str, object] = {}
-        _annotations.set(annotations)
+        annotating = _annotations.set(annotations)
 
         def finish() -> None:
             # Before the last byte leaves: once the client has its answer, the
@@ -113,6 +113,7 @@ class RequestTelemetry:
             await self.app(scope, receive, send_with_id)
         finally:
             finish()
+            _annotations.reset(annotating)
 
     @contextmanager
     def _span(self, scope: Scope, headers: dict[str, str]) -> Iterator[Span]:

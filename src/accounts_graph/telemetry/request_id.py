@@ -14,9 +14,14 @@ _VALID = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
 _current: ContextVar[str | None] = ContextVar("accounts_graph_request_id", default=None)
 
 
+def well_formed(received: str) -> bool:
+    """Whether a received id may be kept (and written to logs) as it is."""
+    return _VALID.fullmatch(received) is not None
+
+
 def accept_or_generate(received: str | None) -> tuple[str, bool]:
     """Return the id to use for a request and whether the received one was kept."""
-    if received is not None and _VALID.fullmatch(received):
+    if received is not None and well_formed(received):
         return received, True
     return str(uuid.uuid4()), False
 

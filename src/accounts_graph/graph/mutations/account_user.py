@@ -11,7 +11,7 @@ from accounts_graph.graph.mutations.inputs import (
     PhoneInput,
     UserSettingsInput,
 )
-from accounts_graph.platform.resources import ACCOUNT_USER
+from accounts_graph.platform.resources import ACCOUNT_USER, resource_of_id
 from accounts_graph.upstream import rql
 from accounts_graph.upstream.client import Session
 
@@ -52,8 +52,8 @@ async def _as_queried(session: Session, answer: Any) -> Any:
     `/account-users`, by their `AUSR-…` ids. A client's cache keys objects by
     type and id, so the payload must carry the id the queries carry.
     """
-    if not isinstance(answer, dict) or str(answer.get("id", "")).startswith(
-        f"{ACCOUNT_USER.prefix}-"
+    if not isinstance(answer, dict) or (
+        resource_of_id(str(answer.get("id", ""))) is ACCOUNT_USER
     ):
         return answer
     account_id = (answer.get("account") or {}).get("id")
