@@ -51,21 +51,32 @@ def running(app: Any) -> Iterator[str]:
         sock.close()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
-def cli_process(command: str, *options: str, output: Path, probe: str) -> Iterator[str]:
-    """Run `accounts-graph COMMAND --port P OPTIONS…` as a process of its own,
-    its stderr written to `output`; yield its base URL once `probe` answers."""
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    arguments = [command, "--port", str(port), *options]
+def process_serving(
+    argv: list[str],
+    url: str,
+    probe: str,
+    output: Path,
+    *,
+    env: dict[str, str] | None = None,
+    stdout_too: bool = False,
+) -> Iterator[None]:
+    """Run `argv` as a process of its own until `url + probe` answers; its
+    stderr (and stdout with `stdout_too`) goes to `output`. Stopped on exit."""
     with output.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "accounts_graph.cli", *arguments],
-            stdout=subprocess.DEVNULL,
+            argv,
+            env=env,
+            stdout=sink if stdout_too else subprocess.DEVNULL,
             stderr=sink,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -76,10 +87,21 @@ def cli_process(command: str, *options: str, output: Path, probe: str) -> Iterat
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(output.read_text()) from None
                 time.sleep(0.1)
-        yield url
+        yield
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def cli_process(command: str, *options: str, output: Path, probe: str) -> Iterator[str]:
+    """Run `accounts-graph COMMAND --port P OPTIONS…` as a process of its own,
+    its stderr written to `output`; yield its base URL once `probe` answers."""
+    port = free_port()
+    argv = [sys.executable, "-m", "accounts_graph.cli", command, "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    with process_serving([*argv, *options], url, probe, output):
+        yield url
 
 
 @dataclass

@@ -6,7 +6,6 @@ import logging
 import os
 import socket
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from accounts_graph.graph.identity import TokenVerifier
 from accounts_graph.platform.tokens import CLAIM_ACCOUNT_ID, CLAIM_ACCOUNT_TYPE
 from accounts_graph.sandbox.auth import JWKS_PATH, SigningKey
 from tests.conftest import auth
-from tests.servers import running
+from tests.servers import free_port, process_serving, running
 from tests.tokens import unsigned_jwt
 
 OPS_DATA = "{ accounts(first: 100) { nodes { id } } buyers { totalCount } }"
@@ -196,25 +195,17 @@ def test_configured_public_key_verifies_like_the_key_set(
 def test_serve_verifies_tokens_against_the_embedded_sandbox_keys(
     tmp_path: Path, demo_accounts: dict[str, str]
 ) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     db = tmp_path / "db.sqlite3"
     env = {
         **os.environ,
         "ACCOUNTS_GRAPH_PORT": str(port),
         "ACCOUNTS_GRAPH_DB_PATH": str(db),
     }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "accounts-graph"), "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(process, url)
+    argv = [str(Path(sys.executable).parent / "accounts-graph"), "serve"]
+    log = tmp_path / "serve.log"
+    with process_serving(argv, url, "/healthz", log, env=env, stdout_too=True):
         with sqlite3.connect(db) as conn:
             [pem] = conn.execute(
                 "SELECT value FROM meta WHERE key = 'jwt_signing_key'"
@@ -225,23 +216,8 @@ def test_serve_verifies_tokens_against_the_embedded_sandbox_keys(
         impostor = SigningKey(SigningKey.generate().private_key, key.kid)
         issued = _post(url, key.sign(claims))
         forged = _post(url, impostor.sign(claims))
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
 
     assert "errors" not in issued
     assert issued["data"]["accounts"]["nodes"]
     assert forged["data"] == {"accounts": None, "buyers": None}
     assert _requests(forged) == 0
-
-
-def _wait_until_up(process: subprocess.Popen[str], url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            httpx.get(url + "/healthz", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("the service did not start")

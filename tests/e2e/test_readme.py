@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from accounts_graph.sandbox.seed import demo_tokens
+from tests.servers import free_port, process_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -28,48 +28,20 @@ def _fenced(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, re.S)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`accounts-graph serve` as the README runs it, on a fresh file and port."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ACCOUNTS_GRAPH_PORT": str(port),
         "ACCOUNTS_GRAPH_DB_PATH": str(tmp_path_factory.mktemp("readme") / "db.sqlite3"),
     }
-    process = subprocess.Popen(
-        [str(BIN / "accounts-graph"), "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (
-                process.stdout.read() if process.stdout else ""
-            )
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
+    output = tmp_path_factory.mktemp("readme-output") / "serve.log"
+    argv = [str(BIN / "accounts-graph"), "serve"]
+    with process_serving(argv, url, "/healthz", output, env=env, stdout_too=True):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -9,8 +9,6 @@ what those libraries would print.
 
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -25,7 +23,7 @@ from accounts_graph.platform.tokens import CLAIM_ACCOUNT_ID, CLAIM_ACCOUNT_TYPE
 from accounts_graph.sandbox.app import create_sandbox_app
 from accounts_graph.sandbox.faults import Faults
 from tests.conftest import auth
-from tests.servers import running
+from tests.servers import free_port, process_serving, running
 
 LAUNCHER = """
 import logging
@@ -55,12 +53,6 @@ def _forged_jwt(account_id: str, canary: str) -> str:
     return jwt.encode({**claims, "jti": canary}, canary, algorithm="HS256")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A sandbox whose token lookups for TKN-9999-0500 and licensee lists fail
@@ -84,45 +76,14 @@ def service(
 ) -> Iterator[tuple[str, Path]]:
     """`accounts-graph serve --log-level DEBUG` over the sandbox; its URL and
     the file its output goes to."""
-    port = _free_port()
+    port = free_port()
     output = tmp_path_factory.mktemp("service") / "output.log"
-    with output.open("w") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                LAUNCHER,
-                "serve",
-                "--upstream",
-                upstream,
-                "--port",
-                str(port),
-                "--log-level",
-                "DEBUG",
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+    argv = [sys.executable, "-c", LAUNCHER, "serve", "--upstream", upstream]
+    argv += ["--port", str(port), "--log-level", "DEBUG"]
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(process, url, output)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with process_serving(argv, url, "/healthz", output, env=env, stdout_too=True):
         yield url, output
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str, output: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, output.read_text()
-        try:
-            httpx.get(url + "/healthz", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("the service did not start")
 
 
 def _post(url: str, token: str, query: str, **variables: Any) -> httpx.Response:

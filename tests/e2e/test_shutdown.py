@@ -23,6 +23,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.servers import free_port
+
 BIN = Path(sys.executable).parent
 QUERY = json.dumps({"query": "{ viewer { role } accounts { totalCount } }"}).encode()
 DRAINING = "Waiting for connections to close"
@@ -31,12 +33,6 @@ SANDBOX = [str(BIN / "accounts-graph"), "sandbox"]
 
 def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("ACCOUNTS_GRAPH_")}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for(condition: object, what: str, seconds: float = 60) -> None:
@@ -49,7 +45,7 @@ def _wait_for(condition: object, what: str, seconds: float = 60) -> None:
 @contextmanager
 def _serving(tmp: Path, *flags: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """Start `accounts-graph serve` on a fresh file; yield it and its URL."""
-    port = _free_port()
+    port = free_port()
     log = tmp / "serve.log"
     env = _clean_env()
     command = [str(BIN / "accounts-graph"), "serve", "--port", str(port)]
@@ -158,7 +154,7 @@ def test_shutdown_timeout_cancels_a_request_that_never_ends(tmp_path: Path) -> N
 
 
 def test_sandbox_command_exits_0_on_sigterm(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*SANDBOX, "--port", str(port), "--db", str(tmp_path / "db.sqlite3")],
         env=_clean_env(),

@@ -13,16 +13,9 @@ import httpx
 import pytest
 
 from accounts_graph.app import app_from_env
+from tests.servers import free_port
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +23,7 @@ def served(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, int, Path]]:
     """`serve --workers 2` on a fresh file; yields its URL, pid and output file."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("workers") / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCOUNTS_GRAPH_")}
     command = [str(BIN / "accounts-graph"), "serve", "--workers", "2"]

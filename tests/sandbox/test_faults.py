@@ -2,7 +2,6 @@
 5xx, and the `accounts-graph sandbox` flags that set them."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.conftest import API, auth
-from tests.servers import running
+from tests.servers import free_port, process_serving, running
 
 from accounts_graph.sandbox.app import create_sandbox_app
 from accounts_graph.sandbox.faults import (
@@ -211,16 +210,10 @@ def test_rules_parse_from_one_setting_separated_by_semicolons() -> None:
     assert (faults.latency, faults.error_rate) == (0.01, 0.05)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_sandbox_command_injects_the_faults_its_flags_give(
     tmp_path: Path, tokens: dict[str, str]
 ) -> None:
-    port = _free_port()
+    port = free_port()
     command = [
         str(Path(sys.executable).parent / "accounts-graph"),
         "sandbox",
@@ -233,18 +226,12 @@ def test_sandbox_command_injects_the_faults_its_flags_give(
         "--error-rate",
         "0",
     ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(process, url)
-
+    log = tmp_path / "sandbox.log"
+    with process_serving(command, url, "/.well-known/jwks.json", log, stdout_too=True):
         sellers = httpx.get(url + API + "/sellers", headers=auth(tokens["Client"]))
         buyers = httpx.get(url + API + "/buyers", headers=auth(tokens["Client"]))
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0]
+    output = log.read_text()
 
     assert (sellers.status_code, sellers.headers["retry-after"]) == (503, "7")
     assert buyers.status_code == 200
@@ -262,15 +249,3 @@ def test_sandbox_command_refuses_an_invalid_rule() -> None:
 
     assert result.returncode == 1
     assert "give a status, a delay or both" in result.stderr
-
-
-def _wait_until_up(process: subprocess.Popen[str], url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            httpx.get(url + "/.well-known/jwks.json", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("the sandbox did not start")

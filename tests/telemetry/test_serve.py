@@ -7,7 +7,6 @@ import gzip
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.conftest import auth
-from tests.servers import running
+from tests.servers import free_port, running
 from tests.telemetry.conftest import sample_value
 
 BIN = Path(sys.executable).parent
@@ -89,12 +88,6 @@ class Served:
     receiver: OtlpReceiver
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait_for(condition: Any, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -106,7 +99,7 @@ def _wait_for(condition: Any, what: str, seconds: float = 60) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     home = tmp_path_factory.mktemp("serve")
     receiver = OtlpReceiver()
-    port = _free_port()
+    port = free_port()
     with running(receiver.app) as collector:
         env = {
             **{
