@@ -320,6 +320,45 @@ def test_the_cost_merges_fields_as_execution_does(
     assert body["errors"][0]["extensions"]["cost"] == cost
 
 
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("{ accounts(first: 100) { nodes { id users @skip(if: true) { id } } } }", {}),
+        (
+            "query($no: Boolean = false) { accounts(first: 100) { nodes { id "
+            "... @include(if: $no) { users { groups { id } } } } } }",
+            {},
+        ),
+        (
+            "query($yes: Boolean!) { accounts(first: 100) { nodes { id "
+            "users @skip(if: $yes) @include(if: true) { groups { id } } } } }",
+            {"yes": True},
+        ),
+    ],
+)
+def test_fields_execution_skips_cost_nothing(
+    http: httpx.Client, ops: str, query: str, variables: dict[str, Any]
+) -> None:
+    body = post(http, query, ops, variables)
+
+    assert "errors" not in body, body
+    assert body["extensions"]["cost"]["estimate"] == 1 + 100
+
+
+def test_a_page_size_sent_as_a_whole_float_is_costed_as_its_integer(
+    http: httpx.Client, counter: RequestCounter, ops: str
+) -> None:
+    query = (
+        "query($n: Int) { accounts(first: $n) { nodes { users { groups { id } } } } }"
+    )
+
+    body = refused_upstream_free(http, counter, query, ops, {"n": 100.0})
+    over = refused_upstream_free(http, counter, query, ops, {"n": 101.0})
+
+    assert body["errors"][0]["extensions"]["cost"] == COSTLY_COST
+    assert codes(over) == {"BAD_USER_INPUT"}
+
+
 def test_the_cost_budget_is_configurable(
     counted: tuple[RequestCounter, str], ops: str
 ) -> None:

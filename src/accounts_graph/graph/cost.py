@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from graphql import (
+    BooleanValueNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -41,6 +42,7 @@ from graphql import (
     IntValueNode,
     NamedTypeNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     ValueNode,
     VariableNode,
@@ -150,8 +152,12 @@ class _Walk:
         runtime: GraphQLObjectType | None,
     ) -> int:
         fields: _Fields = {}
+        # One set for all the merged selections, as execution collects them: a
+        # fragment spread by each of k copies of a field is collected once, not
+        # k times at every level below.
+        spread: set[str] = set()
         for selection_set, through in selections:
-            self._collect(selection_set, through, parent, runtime, fields, set())
+            self._collect(selection_set, through, parent, runtime, fields, spread)
         return sum(
             self._field(nodes, kind, page, runtime) for kind, nodes in fields.values()
         )
@@ -168,6 +174,8 @@ class _Walk:
         """Gather the fields of `selection_set` into `fields`, each fragment
         once per parent (`spread`), as execution collects them."""
         for selection in selection_set.selections:
+            if not self._included(selection):
+                continue
             if isinstance(selection, FieldNode):
                 if isinstance(parent, Composite):
                     key = (selection.alias or selection.name).value, parent.name
@@ -206,6 +214,28 @@ class _Walk:
                     fields,
                     spread,
                 )
+
+    def _included(self, selection: SelectionNode) -> bool:
+        """Whether execution keeps `selection`: `@skip(if: true)` and
+        `@include(if: false)` drop it. A condition that is not a boolean yet (a
+        variable coercion will refuse) keeps it: the cost never runs low."""
+        for directive in selection.directives or ():
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            condition = next(
+                (a.value for a in directive.arguments or () if a.name.value == "if"),
+                None,
+            )
+            if isinstance(condition, BooleanValueNode):
+                value: Any = condition.value
+            elif isinstance(condition, VariableNode):
+                value = self.variables.get(condition.name.value)
+            else:
+                continue
+            if isinstance(value, bool) and value == (name == "skip"):
+                return False
+        return True
 
     def _applies(
         self, condition: NamedTypeNode | None, runtime: GraphQLObjectType | None
@@ -335,7 +365,10 @@ class _Walk:
             return int(value.value)
         if isinstance(value, VariableNode):
             found = self.variables.get(value.name.value)
-            # bool is an int to Python, never to GraphQL.
+            # bool is an int to Python, never to GraphQL; a whole float (100.0,
+            # as JSON may carry it) is an Int to GraphQL.
+            if isinstance(found, float) and found.is_integer():
+                return int(found)
             if isinstance(found, int) and not isinstance(found, bool):
                 return found
         return None
