@@ -47,6 +47,19 @@ def test_node_with_a_malformed_id_is_bad_user_input(
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+def test_node_with_a_pasted_token_does_not_quote_its_secret(
+    gql: GraphQLClient, tokens: dict[str, str]
+) -> None:
+    token = tokens["Client"]
+
+    body = gql("query($id: ID!) { node(id: $id) { id } }", token, {"id": token})
+
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert token.rsplit(":", 1)[1] not in error["message"]
+    assert "[redacted]" in error["message"]
+
+
 def test_seller_erp_link_is_null_when_the_platform_gives_none(
     gql: GraphQLClient, tokens: dict[str, str]
 ) -> None:

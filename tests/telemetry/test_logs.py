@@ -107,6 +107,11 @@ def test_credentials_in_a_message_are_redacted(
             "Authorization: Bearer [redacted], next",
         ),
         (f"'Bearer {JWT}'", "'Bearer [redacted]'"),
+        # `idt:` is optional in an API token, and as optional in what is hidden.
+        (f"id={TOKEN[4:]} POST", "id=TKN-0000-0001:[redacted] POST"),
+        # `Bearer` as a word, not a header: the words after it stay.
+        ("operation=Bearer errors=0", "operation=Bearer errors=0"),
+        ("id=t-anon-bearer POST /graphql", "id=t-anon-bearer POST /graphql"),
     ],
 )
 def test_redaction_keeps_the_text_around_a_credential(

@@ -44,13 +44,17 @@ def unauthenticated(*, token_sent: bool = False) -> FacadeError:
     return FacadeError(message, ErrorCode.UNAUTHENTICATED)
 
 
-def not_found(kind: str, object_id: str) -> FacadeError:
-    # The id is the caller's text: a pasted token is not quoted back, and a
-    # 70 KB one is not repeated whole.
+def shown_id(object_id: str) -> str:
+    """An id as a message may quote it: it is the caller's text, so a pasted
+    token is not quoted back, and a 70 KB one is not repeated whole."""
     shown = redact_credentials(object_id)
-    if len(shown) > 64:
-        shown = shown[:64] + "…"
-    return FacadeError(f"{kind} {shown} was not found.", ErrorCode.NOT_FOUND)
+    return shown[:64] + "…" if len(shown) > 64 else shown
+
+
+def not_found(kind: str, object_id: str) -> FacadeError:
+    return FacadeError(
+        f"{kind} {shown_id(object_id)} was not found.", ErrorCode.NOT_FOUND
+    )
 
 
 def from_upstream(error: UpstreamError) -> FacadeError:

@@ -22,7 +22,7 @@ from accounts_graph.graph.buyer_transfer import TransferQueries
 from accounts_graph.graph.cloud_tenant import CloudTenant, CloudTenantQueries
 from accounts_graph.graph.context import Context, Info
 from accounts_graph.graph.erp_link import ErpLink, ErpLinkQueries
-from accounts_graph.graph.errors import ErrorCode, FacadeError
+from accounts_graph.graph.errors import ErrorCode, FacadeError, shown_id
 from accounts_graph.graph.execution import Execution
 from accounts_graph.graph.federation import FEDERATION_VERSION, SubgraphSchema
 from accounts_graph.graph.licensee import Licensee, LicenseeQueries
@@ -81,7 +81,7 @@ class CoreQueries:
         resource = resource_of_id(id)
         if resource is None:
             raise FacadeError(
-                f"'{id}' is not a platform id (PREFIX-dddd-dddd).",
+                f"'{shown_id(id)}' is not a platform id (PREFIX-dddd-dddd).",
                 ErrorCode.BAD_USER_INPUT,
             )
         kind = _NODE_TYPES[resource.name]

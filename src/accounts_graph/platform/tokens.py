@@ -53,10 +53,13 @@ def looks_like_jwt(token: str) -> bool:
 # and echoed by the upstream). A value runs to the next space or to a character
 # that closes what quotes it (a bracket, a quote, a comma), so the text around
 # it stays readable; a secret also ends at `/`, which ends a path segment. Any
-# other character stays inside: a malformed token is hidden whole.
+# other character stays inside: a malformed token is hidden whole. An API
+# token's `idt:` is optional, as `parse_api_token` reads it; a bearer value is
+# one only from 16 characters on, so `Bearer` as a word (an operation's name)
+# keeps the words after it.
 _CREDENTIALS = re.compile(
-    r"""(?i)(bearer\s+)[^\s\]\[)(}{>"',;]+"""
-    r"""|(idt:TKN-[0-9-]+:)[^\s\]\[)(}{>"',;/]+"""
+    r"""(?i)(bearer\s+)(?=[^\s\]\[)(}{>"',;]{16})[^\s\]\[)(}{>"',;]+"""
+    r"""|((?:idt:)?TKN-[0-9-]+:)[^\s\]\[)(}{>"',;/]+"""
     r"|eyJ[\w-]+\.[\w-]+\.[\w-]*"
 )
 
