@@ -115,3 +115,13 @@ def test_raw_terms_keep_brackets_and_escaped_quotes_inside_quotes() -> None:
     raw = r"eq(name,'a ) b')&eq(description,'it\'s (fine')"
 
     assert len(rql.filter_terms(raw)) == 2
+
+
+@pytest.mark.parametrize(
+    "raw", ["eq(name,O'Brien)", "ilike(name,*'s*)", "eq(name,McDonald's)"]
+)
+def test_an_apostrophe_inside_a_word_is_no_quote(raw: str) -> None:
+    # The platform's grammar opens a quoted value only where a value starts.
+    [term] = rql.filter_terms(raw)
+
+    assert parse_query(term, resource=BUY_RESOURCE).filter is not None

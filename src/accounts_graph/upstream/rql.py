@@ -114,6 +114,9 @@ def like_pattern(text: str) -> str:
 
 
 _PARAMETERS = ("select=", "order=", "limit=", "offset=")
+# What a value follows (nothing: the start of the text or of a term), as the
+# platform's grammar reads quotes.
+_VALUE_STARTS = frozenset({"", "(", ",", "=", "&"})
 
 
 def filter_terms(raw: str) -> list[str]:
@@ -144,14 +147,19 @@ def filter_terms(raw: str) -> list[str]:
 def _top_level_terms(raw: str) -> list[str]:
     terms: list[str] = []
     depth, quote_char, start, escaped = 0, "", 0, False
+    # The last character outside quotes that is not a space.
+    last = ""
     for index, char in enumerate(raw):
         if escaped:
+            # An escaped character is part of a word, never structure.
             escaped = False
-        elif char == "\\":
+            continue
+        if char == "\\":
             escaped = True
         elif quote_char:
             quote_char = "" if char == quote_char else quote_char
-        elif char in "'\"":
+        elif char in "'\"" and last in _VALUE_STARTS:
+            # A quote opens a value only where one starts: O'Brien is a word.
             quote_char = char
         elif char == "(":
             depth += 1
@@ -164,6 +172,8 @@ def _top_level_terms(raw: str) -> list[str]:
         elif char == "&" and depth == 0:
             terms.append(raw[start:index])
             start = index + 1
+        if not char.isspace() and not (quote_char and char != quote_char):
+            last = char
     if quote_char:
         raise ValueError(f"The rql leaves a quote ({quote_char}) open.")
     if depth:
